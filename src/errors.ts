@@ -1,0 +1,133 @@
+/**
+ * The error table: every error Ether throws has a stable code (`ERR_ETHER_…`), a factory here, and a
+ * message that names the place (session, instance, topic, method, file:line:col) where one is known.
+ * This module imports nothing from `src/` so every layer may use it.
+ *
+ * @example
+ *   throw errors.frameTooLarge("camera", 9_000_000, 4_194_304);
+ */
+
+/** Codes of every error Ether raises. */
+export type EtherErrorCode =
+  | "ERR_ETHER_LAYOUT"
+  | "ERR_ETHER_BAD_MAGIC"
+  | "ERR_ETHER_BAD_VERSION"
+  | "ERR_ETHER_SEGMENT_TOO_SMALL"
+  | "ERR_ETHER_FRAME_TOO_LARGE"
+  | "ERR_ETHER_PUBLISH_TIMEOUT"
+  | "ERR_ETHER_NO_SLOT"
+  | "ERR_ETHER_LOAN_STATE"
+  | "ERR_ETHER_INVALID_OPTION"
+  | "ERR_ETHER_DECODE"
+  | "ERR_ETHER_ENCODE"
+  | "ERR_ETHER_NATIVE_UNAVAILABLE"
+  | "ERR_ETHER_SHM"
+  | "ERR_ETHER_TOPIC_NOT_FOUND"
+  | "ERR_ETHER_CLOSED";
+
+/** The one error class Ether throws; `code` tells which case, `details` carries the named values. */
+export class EtherError extends Error {
+  readonly code: EtherErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: EtherErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = "EtherError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+function topicPlace(topic: string | undefined): string {
+  return topic === undefined ? "" : ` (topic "${topic}")`;
+}
+
+/** Factories, one per case. Messages say what was wrong, the values involved, and how to fix it. */
+export const errors = {
+  layout(what: string, detail: string): EtherError {
+    return new EtherError("ERR_ETHER_LAYOUT", `${what}: ${detail}`, { what });
+  },
+  badMagic(what: string, found: number, expected: number): EtherError {
+    return new EtherError(
+      "ERR_ETHER_BAD_MAGIC",
+      `${what} is not an Ether segment: magic=0x${found.toString(16)}, expected 0x${expected.toString(16)}`,
+      { what, found, expected },
+    );
+  },
+  badVersion(what: string, found: number, expected: number): EtherError {
+    return new EtherError(
+      "ERR_ETHER_BAD_VERSION",
+      `${what} has layout version ${found}, this Ether reads version ${expected}; ` +
+        `both sides must run the same etherflow version`,
+      { what, found, expected },
+    );
+  },
+  segmentTooSmall(what: string, size: number, needed: number): EtherError {
+    return new EtherError(
+      "ERR_ETHER_SEGMENT_TOO_SMALL",
+      `${what} is ${size} bytes but its header needs ${needed}`,
+      { what, size, needed },
+    );
+  },
+  frameTooLarge(topic: string, length: number, maxFrame: number): EtherError {
+    return new EtherError(
+      "ERR_ETHER_FRAME_TOO_LARGE",
+      `frame of ${length} bytes exceeds max_frame=${maxFrame}${topicPlace(topic)}; raise the topic's max_frame`,
+      { topic, length, maxFrame },
+    );
+  },
+  publishTimeout(topic: string, timeoutMs: number, slowest: number): EtherError {
+    return new EtherError(
+      "ERR_ETHER_PUBLISH_TIMEOUT",
+      `publish blocked for ${timeoutMs} ms on a full ring${topicPlace(topic)}: subscriber slot ${slowest} ` +
+        `is not reading (policy "block" is lossless; use "drop-oldest" or raise block_timeout)`,
+      { topic, timeoutMs, slowest },
+    );
+  },
+  noSlot(topic: string, kind: "publisher" | "subscriber", max: number): EtherError {
+    return new EtherError(
+      "ERR_ETHER_NO_SLOT",
+      `all ${max} ${kind} slots are taken${topicPlace(topic)}; raise max_${kind}s`,
+      { topic, kind, max },
+    );
+  },
+  loanState(topic: string, detail: string): EtherError {
+    return new EtherError("ERR_ETHER_LOAN_STATE", `${detail}${topicPlace(topic)}`, { topic });
+  },
+  invalidOption(where: string, name: string, detail: string): EtherError {
+    return new EtherError("ERR_ETHER_INVALID_OPTION", `${where}: option ${name} ${detail}`, { where, name });
+  },
+  decode(detail: string, topic?: string): EtherError {
+    return new EtherError("ERR_ETHER_DECODE", `cannot decode frame${topicPlace(topic)}: ${detail}`, { topic });
+  },
+  encode(detail: string, path: string, topic?: string): EtherError {
+    return new EtherError(
+      "ERR_ETHER_ENCODE",
+      `cannot encode message${topicPlace(topic)} at ${path || "<root>"}: ${detail}`,
+      { topic, path },
+    );
+  },
+  nativeUnavailable(why: string): EtherError {
+    return new EtherError(
+      "ERR_ETHER_NATIVE_UNAVAILABLE",
+      `process placement needs the native addon, which is not available: ${why}. Run \`ether doctor\`.`,
+      { why },
+    );
+  },
+  shm(operation: string, name: string, detail: string): EtherError {
+    return new EtherError("ERR_ETHER_SHM", `shared memory ${operation} "${name}" failed: ${detail}`, {
+      operation,
+      name,
+    });
+  },
+  topicNotFound(topic: string, session: string): EtherError {
+    return new EtherError(
+      "ERR_ETHER_TOPIC_NOT_FOUND",
+      `topic "${topic}" does not exist in session ${session}`,
+      { topic, session },
+    );
+  },
+  closed(what: string): EtherError {
+    return new EtherError("ERR_ETHER_CLOSED", `${what} is closed`, { what });
+  },
+} as const;
