@@ -1,0 +1,91 @@
+/**
+ * A doorbell: one 32-bit word in the session segment that a reading host parks on, whichever of its
+ * topics has data. A publisher rings it only when the host said it is parked, so a busy reader costs
+ * publishers one load per frame. Only the sleeper clears its own "parked" flag (a ringer that cleared
+ * it could consume a flag set for an older tail and skip the wake that mattered).
+ *
+ * Park protocol (sleeper):  seen = SEQ; PARKED = 1; READERS_PARKED++ on each watched topic;
+ *                           if no data: wait(SEQ, seen); READERS_PARKED--; PARKED = 0.
+ * Ring protocol (publisher): store TAIL; if READERS_PARKED != 0: for each subscriber whose doorbell is
+ *                           PARKED: SEQ++, wake(SEQ).
+ * With sequentially consistent atomics either the sleeper's re-check sees the new tail or the
+ * publisher sees READERS_PARKED > 0, so no wake is lost.
+ *
+ * @example
+ *   const bell = new Doorbell(session, threadWaitOps);
+ *   bell.watch(topicSegment.i32);
+ *   bell.park(() => sub.hasData(), 1000);
+ */
+import { DOORBELL_PARKED_OFFSET, DOORBELL_SEQ_OFFSET } from "./session-layout.js";
+import { TOPIC_READERS_PARKED_OFFSET } from "./ring-layout.js";
+import type { SessionSegment } from "./session-segment.js";
+import type { WaitOps } from "./wait-ops.js";
+
+const READERS_PARKED = TOPIC_READERS_PARKED_OFFSET >> 2;
+
+/** The doorbell of one reading host (a worker thread, a process, or one standalone subscriber). */
+export class Doorbell {
+  /** Index in the session's doorbell table; subscriber slots record it. */
+  readonly index: number;
+  readonly #session: SessionSegment;
+  readonly #s32: Int32Array;
+  readonly #seq: number;
+  readonly #parked: number;
+  readonly #waitOps: WaitOps;
+  #watched: Int32Array[] = [];
+  #released = false;
+
+  /** Claims a doorbell in the session segment. */
+  constructor(session: SessionSegment, waitOps: WaitOps, owner = 0) {
+    this.#session = session;
+    this.#s32 = session.i32;
+    this.#waitOps = waitOps;
+    this.index = session.claimDoorbell(owner);
+    const at = session.doorbellOffset(this.index);
+    this.#seq = (at + DOORBELL_SEQ_OFFSET) >> 2;
+    this.#parked = (at + DOORBELL_PARKED_OFFSET) >> 2;
+  }
+
+  /** Counts this doorbell among the parked readers of a topic (given by its segment's Int32Array) while parked. */
+  watch(topic: Int32Array): void {
+    this.#watched.push(topic);
+  }
+
+  /** Stops counting this doorbell for a topic (once per earlier watch). */
+  unwatch(topic: Int32Array): void {
+    const at = this.#watched.indexOf(topic);
+    if (at >= 0) this.#watched.splice(at, 1);
+  }
+
+  /**
+   * Parks until a publisher rings, `timeoutMs` passes (negative: no limit) or ring() is called, unless
+   * `hasWork()` says there is data once the park is announced.
+   */
+  park(hasWork: () => boolean, timeoutMs: number): void {
+    const s32 = this.#s32;
+    const watched = this.#watched;
+    const seen = Atomics.load(s32, this.#seq);
+    Atomics.store(s32, this.#parked, 1); // SYNC parked
+    for (let i = 0; i < watched.length; i++) Atomics.add(watched[i]!, READERS_PARKED, 1);
+    try {
+      if (!hasWork()) this.#waitOps.wait(s32, this.#seq, seen, timeoutMs);
+    } finally {
+      for (let i = 0; i < watched.length; i++) Atomics.sub(watched[i]!, READERS_PARKED, 1);
+      Atomics.store(s32, this.#parked, 0);
+    }
+  }
+
+  /** Wakes the host if it is parked (used to stop a host, or to hand it work from outside). */
+  ring(): void {
+    Atomics.add(this.#s32, this.#seq, 1);
+    this.#waitOps.wake(this.#s32, this.#seq, 0x7fffffff);
+  }
+
+  /** Gives the doorbell back to the session. */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#watched = [];
+    this.#session.releaseDoorbell(this.index);
+  }
+}

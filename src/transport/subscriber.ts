@@ -1,0 +1,341 @@
+/**
+ * A subscriber of one topic: reads every frame published after it joined, in order. Under `block` and
+ * `reject` the handler gets a view of the frame in place (zero copy): publishers never overwrite a
+ * record at or after a subscriber's cursor, and the cursor moves past a frame only after its handler
+ * returned. Under `drop-oldest` publishers never wait, so a frame is copied out once and validated
+ * against the eviction mark before the handler sees it: a lapped subscriber skips to the oldest frame
+ * still in the ring and counts exactly the frames it missed. See RING_FORMAT.md, "Read protocol".
+ *
+ * @example
+ *   const sub = topic.subscriber({ wait: "hybrid" });
+ *   while (sub.wait(1000)) sub.poll((f) => console.log(f.seq, f.buffer[f.offset]));
+ */
+import { errors } from "../errors.js";
+import { TWO_POW_32, monotonicNs } from "./clock.js";
+import { Doorbell } from "./doorbell.js";
+import {
+  FRAME_FLAG_PADDING,
+  FRAME_HEADER_LENGTH,
+  NO_DOORBELL,
+  POLICY_CODES,
+  SLOT_ACTIVE,
+  SLOT_FREE,
+  SUB_CURSOR_OFFSET,
+  SUB_DOORBELL_OFFSET,
+  SUB_OWNER_OFFSET,
+  SUB_SLOT_LENGTH,
+  SUB_STATE_OFFSET,
+  TOPIC_HEAD_OFFSET,
+  TOPIC_NEXT_SEQ_HI_OFFSET,
+  TOPIC_NEXT_SEQ_LO_OFFSET,
+  TOPIC_OLDEST_OFFSET,
+  TOPIC_SPACE_SEQ_OFFSET,
+  TOPIC_TAIL_OFFSET,
+  TOPIC_WRITERS_WAITING_OFFSET,
+} from "./ring-layout.js";
+import { LATENCY_BUCKETS, SUB_COUNTERS, SUB_COUNTER_WORDS, subCountersOffset } from "./session-layout.js";
+import type { TopicSegment } from "./topic-segment.js";
+import { type WaitAlias, type WaitStrategy, createWaitStrategy } from "./wait/wait-strategy.js";
+
+const HEAD = TOPIC_HEAD_OFFSET >> 2;
+const TAIL = TOPIC_TAIL_OFFSET >> 2;
+const NEXT_SEQ_LO = TOPIC_NEXT_SEQ_LO_OFFSET >> 2;
+const NEXT_SEQ_HI = TOPIC_NEXT_SEQ_HI_OFFSET >> 2;
+const OLDEST = TOPIC_OLDEST_OFFSET >> 2;
+const WRITERS_WAITING = TOPIC_WRITERS_WAITING_OFFSET >> 2;
+const SPACE_SEQ = TOPIC_SPACE_SEQ_OFFSET >> 2;
+const HDR = FRAME_HEADER_LENGTH;
+/** Slot state while a subscriber joins: publishers ignore it until ACTIVE. */
+const SLOT_JOINING = 3;
+/** The cursor is published to publishers at least every this many frames within one poll. */
+const CURSOR_PUBLISH_EVERY = 64;
+/** The latency histogram samples the first frame of every poll and one frame in this many. */
+const LATENCY_SAMPLE_EVERY = 64;
+
+/** One frame as a handler sees it. The object is reused: valid only while the handler runs. */
+export class FrameView {
+  /** Bytes holding the payload (the ring itself, or the subscriber's copy under drop-oldest). */
+  buffer: Uint8Array = new Uint8Array(0);
+  /** Offset of the payload in `buffer` (8-byte aligned). */
+  offset = 0;
+  /** Payload length in bytes. */
+  length = 0;
+  /** Sequence number of the frame in its topic, from 0. */
+  seq = 0;
+  /** Monotonic publish time, ns. */
+  publishTimeNs = 0;
+  /** Id of the publisher that wrote it. */
+  publisherId = 0;
+  /** Schema id of the payload (0 raw bytes, 1 dict). */
+  schemaId = 0;
+
+  /** A view of the payload (allocates a small view object; the bytes are not copied). */
+  bytes(): Uint8Array {
+    return this.buffer.subarray(this.offset, this.offset + this.length);
+  }
+
+  /** A copy of the payload that outlives the handler. */
+  copy(): Uint8Array {
+    return this.buffer.slice(this.offset, this.offset + this.length);
+  }
+}
+
+/** Called once per frame. */
+export type FrameHandler = (frame: FrameView) => void;
+
+/** Options of Topic.subscriber(). */
+export interface SubscriberOptions {
+  /** How wait() waits: "spin", "hybrid" (default) or "park". */
+  wait?: WaitAlias;
+  /** Doorbell of the reading host; a subscriber that parks on its own gets a private one. */
+  doorbell?: Doorbell;
+  /** Owner recorded in the slot (process id between processes). */
+  owner?: number;
+}
+
+/** Reads frames of one topic. Not shared between threads: each thread makes its own. */
+export class Subscriber {
+  /** The topic's name. */
+  readonly topic: string;
+  /** Subscriber slot index in the topic segment (and in the counters). */
+  readonly slot: number;
+  /** Reads every available frame (up to `limit`), calls `handler` on each, returns how many. */
+  readonly poll: (handler: FrameHandler, limit?: number) => number;
+  readonly #seg: TopicSegment;
+  readonly #i32: Int32Array;
+  readonly #f64: Float64Array;
+  readonly #counters: number;
+  readonly #cursorWord: number;
+  readonly #view = new FrameView();
+  readonly #scratch: Uint8Array;
+  readonly #doorbell: Doorbell | undefined;
+  readonly #ownsDoorbell: boolean;
+  readonly #strategy: WaitStrategy;
+  #cursor: number;
+  /** Drop-oldest: sequence number of the next frame this subscriber expects. */
+  #expectedSeq = 0;
+  #closed = false;
+
+  /** Takes a subscriber slot and joins at the current tail; use Topic.subscriber(). */
+  constructor(seg: TopicSegment, options: SubscriberOptions = {}) {
+    this.#seg = seg;
+    this.topic = seg.name;
+    this.#i32 = seg.i32;
+    this.#f64 = seg.session.f64;
+    const alias = options.wait ?? "hybrid";
+    this.#ownsDoorbell = options.doorbell === undefined && alias !== "spin";
+    this.#doorbell = options.doorbell ?? (this.#ownsDoorbell ? new Doorbell(seg.session, seg.waitOps, options.owner ?? 0) : undefined);
+    this.slot = this.#join(options.owner ?? 0);
+    this.#cursorWord = (seg.subTableOffset + this.slot * SUB_SLOT_LENGTH + SUB_CURSOR_OFFSET) >> 2;
+    this.#cursor = Atomics.load(this.#i32, this.#cursorWord);
+    this.#counters = (seg.countersOffset + subCountersOffset(seg.maxPublishers, this.slot)) >> 3;
+    this.#f64.fill(0, this.#counters, this.#counters + SUB_COUNTER_WORDS); // a subscriber's counters are its own
+    this.#scratch = seg.policyCode === POLICY_CODES["drop-oldest"] ? new Uint8Array(seg.maxFrame + 8) : new Uint8Array(0);
+    this.#doorbell?.watch(seg.i32);
+    this.#strategy = createWaitStrategy(alias, this.#doorbell, () => this.hasData());
+    this.poll = seg.policyCode === POLICY_CODES["drop-oldest"] ? this.#pollCopy.bind(this) : this.#pollInPlace.bind(this);
+  }
+
+  /** True when a frame is waiting to be read. */
+  hasData(): boolean {
+    return Atomics.load(this.#i32, TAIL) !== this.#cursor; // SYNC tail
+  }
+
+  /** This subscriber's counters: frames delivered and dropped, payload bytes, invalid messages. */
+  counts(): { delivered: number; dropped: number; bytes: number; invalid: number } {
+    const f64 = this.#f64;
+    const c = this.#counters;
+    return {
+      delivered: f64[c + SUB_COUNTERS.delivered]!,
+      dropped: f64[c + SUB_COUNTERS.dropped]!,
+      bytes: f64[c + SUB_COUNTERS.bytes]!,
+      invalid: f64[c + SUB_COUNTERS.invalid]!,
+    };
+  }
+
+  /** Waits per the wait strategy until a frame is available; false when `timeoutMs` passed first. */
+  wait(timeoutMs = -1): boolean {
+    if (this.hasData()) return true;
+    const deadline = timeoutMs < 0 ? Infinity : performance.now() + timeoutMs;
+    this.#strategy.reset();
+    for (;;) {
+      const left = deadline - performance.now();
+      if (left <= 0) return this.hasData();
+      this.#strategy.idle(0, left === Infinity ? -1 : left);
+      if (this.hasData()) return true;
+    }
+  }
+
+  /** Leaves the topic: publishers stop waiting for this subscriber. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#doorbell?.unwatch(this.#seg.i32);
+    const base = (this.#seg.subTableOffset + this.slot * SUB_SLOT_LENGTH) >> 2;
+    Atomics.store(this.#i32, base + (SUB_DOORBELL_OFFSET >> 2), NO_DOORBELL | 0);
+    Atomics.store(this.#i32, base + (SUB_STATE_OFFSET >> 2), SLOT_FREE);
+    if (this.#ownsDoorbell) this.#doorbell?.release();
+    this.#wakeWriters();
+  }
+
+  #join(owner: number): number {
+    const seg = this.#seg;
+    const i32 = this.#i32;
+    for (let slot = 0; slot < seg.maxSubscribers; slot++) {
+      const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
+      if (Atomics.compareExchange(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_FREE, SLOT_JOINING) !== SLOT_FREE) continue;
+      const [tail, nextSeq] = this.#quiescentTail();
+      this.#expectedSeq = nextSeq;
+      Atomics.store(i32, base + (SUB_CURSOR_OFFSET >> 2), tail);
+      i32[base + (SUB_OWNER_OFFSET >> 2)] = owner;
+      Atomics.store(i32, base + (SUB_DOORBELL_OFFSET >> 2), this.#doorbell === undefined ? NO_DOORBELL | 0 : this.#doorbell.index);
+      // Publishers that checked space before this store only overwrite positions below the tail read above.
+      Atomics.store(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_ACTIVE);
+      return slot;
+    }
+    if (this.#ownsDoorbell) this.#doorbell?.release();
+    throw errors.noSlot(seg.name, "subscriber", seg.maxSubscribers);
+  }
+
+  /**
+   * The tail and the sequence number of the frame that will be committed there, read at a moment
+   * with no claim in flight (HEAD == TAIL before and after): only then do the two words agree.
+   */
+  #quiescentTail(): [number, number] {
+    const i32 = this.#i32;
+    for (let attempt = 0; ; attempt++) {
+      const tail = Atomics.load(i32, TAIL);
+      if (Atomics.load(i32, HEAD) === tail) {
+        const seq = (Atomics.load(i32, NEXT_SEQ_LO) >>> 0) + Atomics.load(i32, NEXT_SEQ_HI) * TWO_POW_32;
+        if (Atomics.load(i32, HEAD) === tail && Atomics.load(i32, TAIL) === tail) return [tail, seq];
+      }
+      if (attempt > 1000) this.#seg.waitOps.wait(i32, TAIL, tail, 0.05);
+    }
+  }
+
+  #pollInPlace(handler: FrameHandler, limit = 0x7fffffff): number {
+    const i32 = this.#i32;
+    const tail = Atomics.load(i32, TAIL); // SYNC tail
+    let cursor = this.#cursor;
+    if (cursor === tail) return 0;
+    const seg = this.#seg;
+    const u8 = seg.u8;
+    const mask = seg.mask;
+    const capacity = seg.capacity;
+    const data = seg.dataOffset;
+    const view = this.#view;
+    view.buffer = u8;
+    let count = 0;
+    let bytes = 0;
+    try {
+      while (cursor !== tail && count < limit) {
+        const remaining = capacity - (cursor & mask);
+        if (remaining < HDR) {
+          cursor = (cursor + remaining) | 0;
+          continue;
+        }
+        const h = (data + (cursor & mask)) >> 2;
+        const length = i32[h]!;
+        if ((i32[h + 1]! & FRAME_FLAG_PADDING) !== 0) {
+          cursor = (cursor + remaining) | 0;
+          continue;
+        }
+        if ((count & (CURSOR_PUBLISH_EVERY - 1)) === CURSOR_PUBLISH_EVERY - 1) Atomics.store(i32, this.#cursorWord, cursor);
+        this.#fill(view, i32, h, length, count);
+        cursor = (cursor + ((HDR + length + 7) & ~7)) | 0;
+        count++;
+        bytes += length;
+        handler(view);
+      }
+    } finally {
+      this.#finish(cursor, count, bytes);
+    }
+    return count;
+  }
+
+  #pollCopy(handler: FrameHandler, limit = 0x7fffffff): number {
+    const i32 = this.#i32;
+    const seg = this.#seg;
+    const mask = seg.mask;
+    const capacity = seg.capacity;
+    const data = seg.dataOffset;
+    const view = this.#view;
+    const scratch = this.#scratch;
+    view.buffer = scratch;
+    view.offset = 0;
+    let cursor = this.#cursor;
+    let count = 0;
+    let bytes = 0;
+    try {
+      while (count < limit) {
+        const tail = Atomics.load(i32, TAIL); // SYNC tail
+        if (cursor === tail) break;
+        if (this.#lapped(cursor)) cursor = Atomics.load(i32, OLDEST);
+        const remaining = capacity - (cursor & mask);
+        const h = (data + (cursor & mask)) >> 2;
+        const length = remaining < HDR ? 0 : i32[h]! >>> 0;
+        const padding = remaining < HDR || (i32[h + 1]! & FRAME_FLAG_PADDING) !== 0;
+        if (!padding && length <= seg.maxFrame) {
+          scratch.set(seg.u8.subarray(h * 4 + HDR, h * 4 + HDR + length));
+          this.#fill(view, i32, h, length, count);
+        }
+        // SYNC oldest: publishers move OLDEST past a record before writing over it.
+        if (this.#lapped(cursor)) continue; // overwritten while copying: retry
+        if (padding || length > seg.maxFrame) {
+          cursor = (cursor + remaining) | 0;
+          continue;
+        }
+        cursor = (cursor + ((HDR + length + 7) & ~7)) | 0;
+        this.#f64[this.#counters + SUB_COUNTERS.dropped]! += view.seq - this.#expectedSeq;
+        this.#expectedSeq = view.seq + 1;
+        count++;
+        bytes += length;
+        handler(view);
+      }
+    } finally {
+      this.#finish(cursor, count, bytes);
+    }
+    return count;
+  }
+
+  /**
+   * Drop-oldest: true when the record at `cursor` was (or is being) evicted. Publishers move OLDEST
+   * past a record before overwriting it, and HEAD more than a capacity ahead means the same even
+   * after a lap of more than 2^31 bytes.
+   */
+  #lapped(cursor: number): boolean {
+    const i32 = this.#i32;
+    return ((Atomics.load(i32, OLDEST) - cursor) | 0) > 0 || ((Atomics.load(i32, HEAD) - cursor) >>> 0) > this.#seg.capacity;
+  }
+
+  #fill(view: FrameView, i32: Int32Array, h: number, length: number, count: number): void {
+    view.offset = h * 4 + HDR;
+    view.length = length;
+    view.seq = (i32[h + 2]! >>> 0) + i32[h + 3]! * TWO_POW_32;
+    view.publishTimeNs = (i32[h + 4]! >>> 0) + i32[h + 5]! * TWO_POW_32;
+    view.publisherId = i32[h + 6]!;
+    view.schemaId = i32[h + 7]!;
+    if (count % LATENCY_SAMPLE_EVERY === 0) this.#sampleLatency(view.publishTimeNs);
+    if (view.buffer !== this.#seg.u8) view.offset = 0;
+  }
+
+  #sampleLatency(publishTimeNs: number): void {
+    const ns = monotonicNs() - publishTimeNs;
+    const bucket = ns < 1 ? 0 : Math.min(LATENCY_BUCKETS - 1, 31 - Math.clz32(ns > 0xffffffff ? 0xffffffff : ns));
+    this.#f64[this.#counters + SUB_COUNTERS.latencyHistogram + bucket]! += 1;
+  }
+
+  #finish(cursor: number, count: number, bytes: number): void {
+    this.#cursor = cursor;
+    Atomics.store(this.#i32, this.#cursorWord, cursor); // SYNC cursor: frees the space
+    const f64 = this.#f64;
+    f64[this.#counters + SUB_COUNTERS.delivered]! += count;
+    f64[this.#counters + SUB_COUNTERS.bytes]! += bytes;
+    if (Atomics.load(this.#i32, WRITERS_WAITING) !== 0) this.#wakeWriters(); // SYNC writers-waiting
+  }
+
+  #wakeWriters(): void {
+    Atomics.add(this.#i32, SPACE_SEQ, 1);
+    this.#seg.waitOps.wake(this.#i32, SPACE_SEQ, 0x7fffffff);
+  }
+}

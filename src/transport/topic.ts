@@ -1,0 +1,103 @@
+/**
+ * A topic attached in this thread: the factory of its publishers and subscribers. Handles are plain
+ * structured-cloneable objects, so a topic created in one thread is attached in another by posting
+ * its handle once at setup.
+ *
+ * @example
+ *   const handle = space.createTopic("data", { capacity: 1 << 20 });
+ *   worker.postMessage(handle);
+ *   // in the worker:
+ *   const topic = Topic.attach(handle);
+ *   const sub = topic.subscriber();
+ */
+import { errors } from "../errors.js";
+import { Publisher } from "./publisher.js";
+import type { SegmentStore } from "./segment-store.js";
+import { threadSegmentStore } from "./segment-store.js";
+import { SessionSegment } from "./session-segment.js";
+import { type TopicStats, readTopicStats } from "./stats.js";
+import { type SubscriberOptions, Subscriber } from "./subscriber.js";
+import { TopicSegment } from "./topic-segment.js";
+
+/** Everything another thread or process needs to attach to a topic. */
+export interface TopicHandle {
+  /** "threads": the SharedArrayBuffers travel in the handle; "shm": they are opened by name. */
+  readonly transport: "threads" | "shm";
+  readonly sessionId: string;
+  readonly name: string;
+  readonly index: number;
+  readonly session: SharedArrayBuffer | null;
+  readonly ring: SharedArrayBuffer | null;
+  readonly sessionSegmentName: string;
+  readonly ringSegmentName: string;
+}
+
+/** Finds the segment store for a handle's transport (the process store is registered by src/native). */
+export type StoreResolver = (transport: "threads" | "shm") => SegmentStore;
+
+let resolveStore: StoreResolver = (transport) => {
+  if (transport === "threads") return threadSegmentStore;
+  throw errors.nativeUnavailable("no shared-memory segment store is registered in this thread");
+};
+
+/** Registers how "shm" handles are opened (called by the process transport when the addon loads). */
+export function setStoreResolver(resolver: StoreResolver): void {
+  resolveStore = resolver;
+}
+
+/** Returns the store for a transport kind. */
+export function storeFor(transport: "threads" | "shm"): SegmentStore {
+  return resolveStore(transport);
+}
+
+/** One topic, attached in this thread. */
+export class Topic {
+  readonly name: string;
+  readonly handle: TopicHandle;
+  /** @internal The attached segment views. */
+  readonly segment: TopicSegment;
+
+  private constructor(handle: TopicHandle, segment: TopicSegment) {
+    this.name = handle.name;
+    this.handle = handle;
+    this.segment = segment;
+  }
+
+  /** Attaches to a topic from its handle; validates both segments (magic, version, length). */
+  static attach(handle: TopicHandle, store: SegmentStore = storeFor(handle.transport)): Topic {
+    const sessionSab = handle.session ?? store.open(handle.sessionSegmentName);
+    const ringSab = handle.ring ?? store.open(handle.ringSegmentName);
+    const session = SessionSegment.attach(sessionSab);
+    return new Topic(handle, TopicSegment.attach(ringSab, session, handle.name, store.waitOps));
+  }
+
+  /** The ring's policy. */
+  get policy(): TopicSegment["policy"] {
+    return this.segment.policy;
+  }
+
+  /** Largest payload in bytes. */
+  get maxFrame(): number {
+    return this.segment.maxFrame;
+  }
+
+  /** Bytes in the ring's data region. */
+  get capacity(): number {
+    return this.segment.capacity;
+  }
+
+  /** A new publisher (takes a publisher slot until closed). */
+  publisher(owner = 0): Publisher {
+    return new Publisher(this.segment, owner);
+  }
+
+  /** A new subscriber that reads every frame published from now on (takes a slot until closed). */
+  subscriber(options: SubscriberOptions = {}): Subscriber {
+    return new Subscriber(this.segment, options);
+  }
+
+  /** The topic's counters. */
+  stats(): TopicStats {
+    return readTopicStats(this.segment.session, this.segment.index, this.name);
+  }
+}
