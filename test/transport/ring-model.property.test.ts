@@ -126,8 +126,8 @@ function run(policy: Policy, ops: Op[]): void {
 for (const policy of ["block", "reject", "drop-oldest"] as const) {
   test(`ring matches the model under ${policy}`, { timeout: 60_000 }, () => {
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 300 }), (ops) => run(policy, ops)),
-      { numRuns: 150 },
+      fc.property(fc.array(opArb, { minLength: 100, maxLength: 400, size: "max" }), (ops) => run(policy, ops)),
+      { numRuns: 100 },
     );
   });
 }
