@@ -1,0 +1,83 @@
+/**
+ * Main-thread side of a cross-thread trial: start fresh workers, wait until every one of them is set
+ * up, release them together, and collect what each returns. Workers run `dist/bench/worker.js`,
+ * which dispatches on the scenario's suite and a role name.
+ */
+import { MessageChannel, Worker, type TransferListItem } from "node:worker_threads";
+import { GO, READY } from "./control.js";
+import type { TrialOptions } from "./scenario.js";
+
+/** One worker of a trial. */
+export interface WorkerSpec {
+  readonly role: string;
+  readonly data?: unknown;
+  /** MessagePorts inside `data` must be listed here. */
+  readonly transfer?: readonly TransferListItem[];
+}
+
+export interface RunOptions {
+  /** Called after GO, while the workers run (the idle-cpu case measures here). */
+  readonly whileRunning?: () => Promise<void>;
+  /** Watchdog: a trial that takes longer fails instead of hanging the suite. */
+  readonly timeoutMs?: number;
+}
+
+const WORKER_URL = new URL("../worker.js", import.meta.url);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Runs one worker per spec and returns their results in spec order. */
+export async function runWorkers(
+  suite: string,
+  specs: readonly WorkerSpec[],
+  ctl: Int32Array,
+  opts: TrialOptions,
+  run: RunOptions = {},
+): Promise<unknown[]> {
+  const workers = specs.map(
+    (spec) =>
+      new Worker(WORKER_URL, {
+        workerData: { suite, role: spec.role, data: spec.data, ctl, opts },
+        transferList: spec.transfer ? [...spec.transfer] : undefined,
+      }),
+  );
+  const results = workers.map(
+    (w, i) =>
+      new Promise<unknown>((resolve, reject) => {
+        w.once("message", (m: { ok: boolean; result?: unknown; error?: string }) =>
+          m.ok ? resolve(m.result) : reject(new Error(`worker ${specs[i].role}: ${m.error}`)),
+        );
+        w.once("error", (e) => reject(new Error(`worker ${specs[i].role}: ${e.stack ?? e}`)));
+        w.once("exit", (code) => reject(new Error(`worker ${specs[i].role} exited with code ${code}`)));
+      }),
+  );
+  const failed = Promise.race(results.map((p) => p.then(() => new Promise<never>(() => {}))));
+  const timeoutMs = run.timeoutMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`trial timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    // Polling READY costs nothing measurable: it happens before the measured part starts.
+    const allReady = (async () => {
+      while (Atomics.load(ctl, READY) < specs.length) await sleep(1);
+    })();
+    await Promise.race([allReady, failed, watchdog]);
+    Atomics.store(ctl, GO, 1);
+    Atomics.notify(ctl, GO);
+    if (run.whileRunning) await Promise.race([run.whileRunning(), failed, watchdog]);
+    return await Promise.race([Promise.all(results), watchdog]);
+  } finally {
+    clearTimeout(timer);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Worker specs of a postMessage publisher/subscriber pair over a fresh channel (port1 -> port2). */
+export function postMessagePair(pubRole: string, subRole: string): WorkerSpec[] {
+  const { port1, port2 } = new MessageChannel();
+  return [
+    { role: pubRole, data: port1, transfer: [port1] },
+    { role: subRole, data: port2, transfer: [port2] },
+  ];
+}

@@ -1,0 +1,69 @@
+/**
+ * What a `<scenario>.bench.ts` module exports: its cases (with implementations and goals), how to run
+ * one trial of a case in the current (fresh) process, and the roles its workers play.
+ */
+
+/** Units a result can be reported in. */
+export type Metric = "msgs/s" | "GB/s" | "us" | "%cpu";
+
+/** Trial lengths: quick mode shortens them so the whole suite stays under a minute. */
+export interface TrialOptions {
+  readonly quick: boolean;
+  /** Time a streaming trial runs before its measured window opens. */
+  readonly warmMs: number;
+  /** Length of the measured window of a streaming trial. */
+  readonly measureMs: number;
+  /** Length of the idle window of the idle-cpu case. */
+  readonly idleMs: number;
+}
+
+/** The values one trial measured, by metric. */
+export type TrialValues = Partial<Record<Metric, number>>;
+
+/** One implementation measured in a case. */
+export interface ImplDef {
+  readonly name: string;
+  /** Measured only in full runs (left out of `--quick` to stay within its time budget). */
+  readonly fullOnly?: boolean;
+}
+
+/** A named reference to one measured median. */
+export interface Operand {
+  readonly case: string;
+  readonly impl: string;
+  readonly metric: Metric;
+}
+
+/**
+ * A goal of the issue, computed from medians of one run: `a / b` (ratio) or `a - b` (diff),
+ * compared against `target` with `op`.
+ */
+export interface GoalDef {
+  readonly label: string;
+  readonly kind: "ratio" | "diff";
+  readonly a: Operand;
+  readonly b: Operand;
+  readonly op: ">=" | "<=" | "<";
+  readonly target: number;
+}
+
+export interface CaseDef {
+  readonly name: string;
+  readonly impls: readonly ImplDef[];
+  readonly goals: readonly GoalDef[];
+  /** One line for the README and `--list`. */
+  readonly what: string;
+}
+
+/** Runs in a worker; receives the data its trial gave it and the trial's control block. */
+export type RoleFn = (data: any, ctl: Int32Array, opts: TrialOptions) => unknown | Promise<unknown>;
+
+export interface Scenario {
+  /** The `suite` column of the results. */
+  readonly suite: string;
+  readonly cases: readonly CaseDef[];
+  /** Runs one trial of `caseName` with `impl` in this process (spawning its own fresh workers). */
+  trial(caseName: string, impl: string, opts: TrialOptions): Promise<TrialValues>;
+  /** Worker roles by name; `worker.ts` dispatches on the scenario's suite and the role name. */
+  readonly roles: Readonly<Record<string, RoleFn>>;
+}

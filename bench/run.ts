@@ -1,0 +1,299 @@
+/**
+ * The benchmark runner: `npm run bench [-- --quick] [-- --case spsc-64B,rtt-spin] [-- --repeats 7]`.
+ *
+ * Every trial runs in a fresh `node dist/bench/trial.js` process that starts its own workers. Trials
+ * are interleaved: repeat r runs every selected case and, within a case, every implementation (in an
+ * order rotated per repeat), so drift on this shared machine hits all implementations alike. The
+ * runner prints a table of median/min/max per case, implementation and metric, then the goals
+ * computed from those medians, and writes `bench/results/latest.json`.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { GoalDef, Metric, TrialOptions, TrialValues } from "./lib/scenario.js";
+import { type Summary, summarize } from "./lib/stats.js";
+import { loadCases } from "./scenarios.js";
+
+const CASES = await loadCases();
+
+interface Args {
+  quick: boolean;
+  cases: string[];
+  impls: string[];
+  repeats: number | undefined;
+  list: boolean;
+  out: string;
+}
+
+const REPO = new URL("../../", import.meta.url);
+const TRIAL = fileURLToPath(new URL("./trial.js", import.meta.url));
+const DEFAULT_OUT = fileURLToPath(new URL("bench/results/latest.json", REPO));
+
+const USAGE = `usage: npm run bench -- [--quick] [--case NAME[,NAME...]]... [--impl NAME[,NAME...]]...
+                        [--repeats N] [--out FILE] [--list]
+  --quick     3 repeats of shorter trials (whole suite < 60 s); default 5 repeats
+  --case      run only these cases (repeatable or comma list)
+  --impl      run only these implementations (goals then show n/a where a peer is missing)
+  --repeats   trials per case and implementation
+  --out       where to write the JSON (default bench/results/latest.json)
+  --list      print the cases and implementations, run nothing`;
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { quick: false, cases: [], impls: [], repeats: undefined, list: false, out: DEFAULT_OUT };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case "--quick":
+        args.quick = true;
+        break;
+      case "--case":
+      case "--cases":
+        args.cases.push(...value().split(",").filter(Boolean));
+        break;
+      case "--impl":
+      case "--impls":
+        args.impls.push(...value().split(",").filter(Boolean));
+        break;
+      case "--repeats": {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1) throw new Error(`--repeats must be a whole number >= 1, got ${n}`);
+        args.repeats = n;
+        break;
+      }
+      case "--out":
+        args.out = value();
+        break;
+      case "--list":
+        args.list = true;
+        break;
+      case "--help":
+      case "-h":
+        console.log(USAGE);
+        process.exit(0);
+      default:
+        throw new Error(`unknown argument ${a}\n${USAGE}`);
+    }
+  }
+  const known = CASES.map((c) => c.def.name);
+  for (const c of args.cases) {
+    if (!known.includes(c)) throw new Error(`unknown case ${c}; known cases: ${known.join(", ")}`);
+  }
+  const impls = new Set(CASES.flatMap((c) => c.def.impls.map((i) => i.name)));
+  for (const i of args.impls) {
+    if (!impls.has(i)) throw new Error(`unknown impl ${i}; known impls: ${[...impls].join(", ")}`);
+  }
+  return args;
+}
+
+interface PlannedTrial {
+  suite: string;
+  case: string;
+  impl: string;
+}
+
+interface TrialOutcome {
+  ok: boolean;
+  values?: TrialValues;
+  cores?: number;
+  error?: string;
+}
+
+/** Runs one trial in a fresh process. */
+function runTrial(t: PlannedTrial, opts: TrialOptions): Promise<TrialOutcome> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [TRIAL, JSON.stringify({ suite: t.suite, case: t.case, impl: t.impl, opts })], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    child.stderr.on("data", (d: Buffer) => (err += d));
+    const limit = opts.idleMs + 60_000;
+    const timer = setTimeout(() => {
+      err += `\nkilled after ${limit} ms`;
+      child.kill("SIGKILL");
+    }, limit);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const last = out.trim().split("\n").pop() ?? "";
+      try {
+        const parsed = JSON.parse(last) as TrialOutcome;
+        resolve(parsed.ok ? parsed : { ok: false, error: parsed.error ?? err });
+      } catch {
+        resolve({ ok: false, error: `trial exited with code ${code}: ${(err || out).trim().slice(-2000)}` });
+      }
+    });
+  });
+}
+
+// ---- formatting ----
+
+function fmtValue(metric: Metric, v: number): string {
+  switch (metric) {
+    case "msgs/s":
+      return v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(0);
+    case "GB/s":
+      return v.toFixed(2);
+    case "us":
+      return v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(3);
+    case "%cpu":
+      return v.toFixed(2);
+  }
+}
+
+function table(header: string[], rows: string[][], rightAlign: ReadonlySet<number>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (rightAlign.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+interface ResultRow extends Summary {
+  suite: string;
+  case: string;
+  impl: string;
+  metric: Metric;
+}
+
+function evaluateGoal(g: GoalDef, rows: readonly ResultRow[]): { value: string; status: string } {
+  const find = (o: GoalDef["a"]): ResultRow | undefined =>
+    rows.find((r) => r.case === o.case && r.impl === o.impl && r.metric === o.metric);
+  const a = find(g.a);
+  const b = find(g.b);
+  if (!a || !b) return { value: "n/a", status: "n/a (not measured)" };
+  const v = g.kind === "ratio" ? a.median / b.median : a.median - b.median;
+  const met = g.op === ">=" ? v >= g.target : g.op === "<=" ? v <= g.target : v < g.target;
+  const value = g.kind === "ratio" ? `${v.toFixed(2)}x` : `${v >= 0 ? "+" : ""}${v.toFixed(2)} ${g.a.metric}`;
+  return { value, status: met ? "met" : "NOT MET" };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const selected = CASES.filter((c) => args.cases.length === 0 || args.cases.includes(c.def.name));
+  if (args.list) {
+    for (const c of CASES) {
+      console.log(`${c.def.name.padEnd(12)} ${c.def.impls.map((i) => i.name + (i.fullOnly ? " (full only)" : "")).join(", ")}`);
+      console.log(`${"".padEnd(12)} ${c.def.what}`);
+    }
+    return;
+  }
+  const opts: TrialOptions = args.quick
+    ? { quick: true, warmMs: 80, measureMs: 220, idleMs: 2000 }
+    : { quick: false, warmMs: 200, measureMs: 700, idleMs: 5000 };
+  const repeats = args.repeats ?? (args.quick ? 3 : 5);
+
+  const plan: PlannedTrial[] = [];
+  for (let r = 0; r < repeats; r++) {
+    for (const { scenario, def } of selected) {
+      const impls = def.impls.filter((i) => (!args.quick || !i.fullOnly) && (args.impls.length === 0 || args.impls.includes(i.name)));
+      for (let k = 0; k < impls.length; k++) {
+        const impl = impls[(k + r) % impls.length];
+        plan.push({ suite: scenario.suite, case: def.name, impl: impl.name });
+      }
+    }
+  }
+
+  const started = performance.now();
+  const [load1] = loadavg();
+  if (load1 > 0.5) {
+    console.error(`note: load average ${load1.toFixed(2)} before starting: other work on this machine will add noise`);
+  }
+  console.error(
+    `etherflow bench: ${plan.length} trials (${repeats} repeats${args.quick ? ", quick" : ""}), ` +
+      `node ${process.version}, ${cpus().length} cpus`,
+  );
+  const values = new Map<string, { suite: string; case: string; impl: string; metric: Metric; values: number[] }>();
+  const failures: string[] = [];
+  for (let i = 0; i < plan.length; i++) {
+    const t = plan[i];
+    const t0 = performance.now();
+    const outcome = await runTrial(t, opts);
+    const secs = ((performance.now() - t0) / 1000).toFixed(1);
+    const tag = `[${String(i + 1).padStart(String(plan.length).length)}/${plan.length}] ${t.case} ${t.impl}`;
+    if (!outcome.ok || !outcome.values) {
+      failures.push(`${t.case} ${t.impl}: ${outcome.error}`);
+      console.error(`${tag}: FAILED (${secs} s): ${(outcome.error ?? "").split("\n")[0]}`);
+      continue;
+    }
+    const shown: string[] = [];
+    for (const [metric, v] of Object.entries(outcome.values) as [Metric, number][]) {
+      const key = `${t.case}\0${t.impl}\0${metric}`;
+      let entry = values.get(key);
+      if (!entry) values.set(key, (entry = { suite: t.suite, case: t.case, impl: t.impl, metric, values: [] }));
+      entry.values.push(v);
+      shown.push(`${fmtValue(metric, v)} ${metric}`);
+    }
+    console.error(`${tag}: ${shown.join(", ")} (${secs} s, ${outcome.cores?.toFixed(2)} cores busy)`);
+  }
+
+  // Rows in suite order, then implementation order as declared.
+  const rows: ResultRow[] = [];
+  for (const { def } of selected) {
+    for (const impl of def.impls) {
+      for (const entry of values.values()) {
+        if (entry.case === def.name && entry.impl === impl.name) {
+          rows.push({ suite: entry.suite, case: entry.case, impl: entry.impl, metric: entry.metric, ...summarize(entry.values) });
+        }
+      }
+    }
+  }
+
+  console.log();
+  console.log(
+    table(
+      ["suite", "case", "impl", "metric", "median", "min", "max", "runs"],
+      rows.map((r) => [r.suite, r.case, r.impl, r.metric, fmtValue(r.metric, r.median), fmtValue(r.metric, r.min), fmtValue(r.metric, r.max), String(r.runs)]),
+      new Set([4, 5, 6, 7]),
+    ),
+  );
+  console.log();
+  const goals = selected.flatMap((c) => c.def.goals);
+  console.log(
+    table(
+      ["case", "goal", "value", "target", "status"],
+      goals.map((g) => {
+        const e = evaluateGoal(g, rows);
+        const target = `${g.op} ${g.target}${g.kind === "ratio" ? "x" : ` ${g.a.metric}`}`;
+        return [g.a.case, g.label, e.value, target, e.status];
+      }),
+      new Set([2]),
+    ),
+  );
+
+  const json = {
+    node: process.version,
+    cpus: cpus().length,
+    date: new Date().toISOString(),
+    results: rows.map((r) => ({
+      suite: r.suite,
+      case: r.case,
+      impl: r.impl,
+      metric: r.metric,
+      median: r.median,
+      min: r.min,
+      max: r.max,
+      runs: r.runs,
+    })),
+  };
+  mkdirSync(dirname(resolve(args.out)), { recursive: true });
+  writeFileSync(args.out, JSON.stringify(json, null, 2) + "\n");
+  console.log(`\nwrote ${args.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  if (failures.length > 0) {
+    console.log(`\n${failures.length} trial(s) failed:`);
+    for (const f of failures) console.log(`- ${f.split("\n")[0]}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(2);
+});

@@ -1,0 +1,240 @@
+/**
+ * spsc-64B: 64-byte frames from one publisher thread to one subscriber thread, msgs/s measured by the
+ * subscriber from the end of warm-up to the last frame. Every frame's first byte carries the low
+ * byte of its sequence number; both sides sum it, so a lost, repeated or torn frame fails the trial.
+ */
+import { RingBuffer } from "ringbuf.js";
+import type { MessagePort } from "node:worker_threads";
+import {
+  acknowledge,
+  checkDelivery,
+  createControl,
+  isDone,
+  markDone,
+  readyAndWaitForGo,
+  waitForCredit,
+  type PubResult,
+  type SubResult,
+} from "./lib/control.js";
+import { postMessagePair, runWorkers, type WorkerSpec } from "./lib/harness.js";
+import { RateMeter } from "./lib/meter.js";
+import type { RoleFn, Scenario, TrialOptions, TrialValues } from "./lib/scenario.js";
+import { RawSabReader, RawSabWriter, createRawSab, type RawSabHandle } from "./peers/raw-sab.js";
+import { etherStreamRoles, etherTopic, type EtherStreamData } from "./lib/ether.js";
+
+const SUITE = "spsc";
+const FRAME = 64;
+/** Ring bytes for every SAB implementation alike. */
+const CAPACITY = 1 << 22;
+/** postMessage credit window and acknowledgement interval (messages). */
+const PM_WINDOW = 16384;
+const PM_ACK_EVERY = 1024;
+/** Clock reads every 1024 messages. */
+const MASK = 1023;
+
+// ---- raw-sab ----
+
+const rawPub: RoleFn = (h: RawSabHandle, ctl, o) => {
+  const w = new RawSabWriter(h);
+  const src = new Uint8Array(FRAME);
+  const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+  readyAndWaitForGo(ctl);
+  let i = 0;
+  let sum = 0;
+  while (!meter.expired) {
+    const b = i & 255;
+    src[0] = b;
+    while (!w.write(src));
+    sum = (sum + b) | 0;
+    i++;
+    meter.tick();
+  }
+  markDone(ctl, i);
+  return { count: i, sum } satisfies PubResult;
+};
+
+const rawSub: RoleFn = (h: RawSabHandle, ctl, o) => {
+  const r = new RawSabReader(h);
+  const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+  let sum = 0;
+  const handler = (bytes: Uint8Array, offset: number): void => {
+    sum = (sum + bytes[offset]) | 0;
+    meter.tick();
+  };
+  readyAndWaitForGo(ctl);
+  for (;;) if (r.poll(handler) === 0 && isDone(ctl, meter.count)) break;
+  meter.finish();
+  return { count: meter.count, sum, rate: meter.rate() } satisfies SubResult;
+};
+
+// ---- ringbuf.js (npm): byte ring, one 64-byte push/pop per record, busy poll ----
+
+const ringbufPub: RoleFn = (sab: SharedArrayBuffer, ctl, o) => {
+  const rb = new RingBuffer(sab, Uint8Array);
+  const src = new Uint8Array(FRAME);
+  const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+  readyAndWaitForGo(ctl);
+  let i = 0;
+  let sum = 0;
+  while (!meter.expired) {
+    const b = i & 255;
+    src[0] = b;
+    // Capacity is a multiple of FRAME and every push is FRAME bytes, so a push is all or nothing.
+    while (rb.push(src) === 0);
+    sum = (sum + b) | 0;
+    i++;
+    meter.tick();
+  }
+  markDone(ctl, i);
+  return { count: i, sum } satisfies PubResult;
+};
+
+const ringbufSub: RoleFn = (sab: SharedArrayBuffer, ctl, o) => {
+  const rb = new RingBuffer(sab, Uint8Array);
+  const dst = new Uint8Array(FRAME);
+  const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+  let sum = 0;
+  readyAndWaitForGo(ctl);
+  for (;;) {
+    if (rb.pop(dst) === 0) {
+      if (isDone(ctl, meter.count)) break;
+      continue;
+    }
+    sum = (sum + dst[0]) | 0;
+    meter.tick();
+  }
+  meter.finish();
+  return { count: meter.count, sum, rate: meter.rate() } satisfies SubResult;
+};
+
+// ---- postMessage of a small object, shared with dict-64B ----
+
+/** The message object every dict-like case sends: ~64 bytes once encoded. */
+export interface SmallMessage {
+  seq: number;
+  t: number;
+  value: number;
+}
+
+/** Publisher: posts one reused `{seq, t, value}` per message (each post clones it). */
+export const pmObjectPub: RoleFn = (port: MessagePort, ctl, o) => {
+  const msg: SmallMessage = { seq: 0, t: 0, value: 0 };
+  const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+  readyAndWaitForGo(ctl);
+  let i = 0;
+  let sum = 0;
+  while (!meter.expired) {
+    waitForCredit(ctl, i, PM_WINDOW);
+    msg.seq = i;
+    msg.t = i * 1e-3;
+    msg.value = i * 0.5;
+    port.postMessage(msg);
+    sum = (sum + (i & 255)) | 0;
+    i++;
+    meter.tick();
+  }
+  markDone(ctl, i);
+  port.postMessage(null);
+  return { count: i, sum } satisfies PubResult;
+};
+
+/** Subscriber: a `message` listener, as a Node user writes it. */
+export const pmObjectSub: RoleFn = (port: MessagePort, ctl, o) =>
+  new Promise<SubResult>((resolve) => {
+    const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+    let sum = 0;
+    port.on("message", (m: SmallMessage | null) => {
+      if (m === null) {
+        meter.finish();
+        port.close();
+        resolve({ count: meter.count, sum, rate: meter.rate() });
+        return;
+      }
+      sum = (sum + (m.seq & 255)) | 0;
+      meter.tick();
+      if ((meter.count & (PM_ACK_EVERY - 1)) === 0) acknowledge(ctl, meter.count);
+    });
+    readyAndWaitForGo(ctl);
+  });
+
+const ether = etherStreamRoles(FRAME, MASK);
+
+async function trial(_case: string, impl: string, opts: TrialOptions): Promise<TrialValues> {
+  const ctl = createControl();
+  let specs: WorkerSpec[];
+  switch (impl) {
+    case "ether": {
+      const { handle } = etherTopic({ capacity: CAPACITY, maxFrame: FRAME });
+      const data: EtherStreamData = { handle, wait: "spin" };
+      specs = [
+        { role: "ether:pub", data },
+        { role: "ether:sub", data },
+      ];
+      break;
+    }
+    case "raw-sab": {
+      const h = createRawSab(CAPACITY);
+      specs = [
+        { role: "raw-sab:pub", data: h },
+        { role: "raw-sab:sub", data: h },
+      ];
+      break;
+    }
+    case "ringbuf.js": {
+      const sab = RingBuffer.getStorageForCapacity(CAPACITY, Uint8Array);
+      specs = [
+        { role: "ringbuf:pub", data: sab },
+        { role: "ringbuf:sub", data: sab },
+      ];
+      break;
+    }
+    case "postMessage":
+      specs = postMessagePair("pm:pub", "pm:sub");
+      break;
+    default:
+      throw new Error(`spsc-64B has no impl ${impl}`);
+  }
+  const [pub, sub] = (await runWorkers(SUITE, specs, ctl, opts)) as [PubResult, SubResult];
+  checkDelivery(impl, pub, sub);
+  return { "msgs/s": sub.rate };
+}
+
+export const scenario: Scenario = {
+  suite: SUITE,
+  cases: [
+    {
+      name: "spsc-64B",
+      what: "64 B frames, 1 publisher thread -> 1 subscriber thread (spinning), msgs/s at the subscriber",
+      impls: [{ name: "ether" }, { name: "raw-sab" }, { name: "ringbuf.js" }, { name: "postMessage" }],
+      goals: [
+        {
+          label: "ether >= 25x postMessage (small object)",
+          kind: "ratio",
+          a: { case: "spsc-64B", impl: "ether", metric: "msgs/s" },
+          b: { case: "spsc-64B", impl: "postMessage", metric: "msgs/s" },
+          op: ">=",
+          target: 25,
+        },
+        {
+          label: "ether >= 0.8x raw-sab",
+          kind: "ratio",
+          a: { case: "spsc-64B", impl: "ether", metric: "msgs/s" },
+          b: { case: "spsc-64B", impl: "raw-sab", metric: "msgs/s" },
+          op: ">=",
+          target: 0.8,
+        },
+      ],
+    },
+  ],
+  trial,
+  roles: {
+    "raw-sab:pub": rawPub,
+    "raw-sab:sub": rawSub,
+    "ringbuf:pub": ringbufPub,
+    "ringbuf:sub": ringbufSub,
+    "pm:pub": pmObjectPub,
+    "pm:sub": pmObjectSub,
+    "ether:pub": ether.pub,
+    "ether:sub": ether.sub,
+  },
+};
