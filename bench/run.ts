@@ -163,12 +163,15 @@ interface ResultRow extends Summary {
   metric: Metric;
 }
 
-function evaluateGoal(g: GoalDef, rows: readonly ResultRow[]): { value: string; status: string } {
+function evaluateGoal(g: GoalDef, rows: readonly ResultRow[], planned: ReadonlySet<string>): { value: string; status: string } {
   const find = (o: GoalDef["a"]): ResultRow | undefined =>
     rows.find((r) => r.case === o.case && r.impl === o.impl && r.metric === o.metric);
   const a = find(g.a);
   const b = find(g.b);
-  if (!a || !b) return { value: "n/a", status: "n/a (not measured)" };
+  if (!a || !b) {
+    const ran = planned.has(`${g.a.case} ${g.a.impl}`) && planned.has(`${g.b.case} ${g.b.impl}`);
+    return { value: "n/a", status: ran ? "n/a (trials failed)" : "n/a (not run)" };
+  }
   const v = g.kind === "ratio" ? a.median / b.median : a.median - b.median;
   const met = g.op === ">=" ? v >= g.target : g.op === "<=" ? v <= g.target : v < g.target;
   const value = g.kind === "ratio" ? `${v.toFixed(2)}x` : `${v >= 0 ? "+" : ""}${v.toFixed(2)} ${g.a.metric}`;
@@ -201,6 +204,7 @@ async function main(): Promise<void> {
     }
   }
 
+  const planned = new Set(plan.map((t) => `${t.case} ${t.impl}`));
   const started = performance.now();
   const [load1] = loadavg();
   if (load1 > 0.5) {
@@ -260,7 +264,7 @@ async function main(): Promise<void> {
     table(
       ["case", "goal", "value", "target", "status"],
       goals.map((g) => {
-        const e = evaluateGoal(g, rows);
+        const e = evaluateGoal(g, rows, planned);
         const target = `${g.op} ${g.target}${g.kind === "ratio" ? "x" : ` ${g.a.metric}`}`;
         return [g.a.case, g.label, e.value, target, e.status];
       }),
