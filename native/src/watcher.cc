@@ -211,7 +211,18 @@ void Watcher::OnResult(Napi::Env env, uint64_t generation, int result) {
   if (!armed_ || generation != generation_) return;  // closed, or a stale result
   Napi::Function callback = callback_.Value();
   Disarm(env);  // before the call, so the callback may arm the next wait
-  callback.Call({Napi::Number::New(env, result)});
+  napi_value argv[] = {Napi::Number::New(env, result)};
+  // The raw call on purpose: in a terminating worker JS cannot run and the call just fails, which
+  // must not become a C++ exception (rethrowing into a dying environment aborts the process).
+  if (napi_call_function(env, env.Undefined(), callback, 1, argv, nullptr) == napi_ok) return;
+  // A throwing callback: Node 20 would swallow an exception left pending in a thread-safe call
+  // (DEP0168), so raise it as a genuine uncaught exception, as any event-loop callback would.
+  bool pending = false;
+  napi_value error;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
+      napi_get_and_clear_last_exception(env, &error) == napi_ok) {
+    napi_fatal_exception(env, error);
+  }
 }
 
 void Watcher::Disarm(Napi::Env env) {

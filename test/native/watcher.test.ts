@@ -35,8 +35,9 @@ function waitOnce(w: Watcher, sab: SharedArrayBuffer, offset: number, expected: 
 }
 
 /** Runs fixtures/child.js <command> without IPC; resolves to its exit code. */
-function exitCodeOf(command: string): Promise<number | null> {
-  const child = spawn(process.execPath, [new URL("./fixtures/child.js", import.meta.url).pathname, command], {
+function exitCodeOf(command: string, nodeFlags: string[] = []): Promise<number | null> {
+  const fixture = new URL("./fixtures/child.js", import.meta.url).pathname;
+  const child = spawn(process.execPath, [...nodeFlags, fixture, command], {
     stdio: ["ignore", "ignore", "inherit"],
   });
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
@@ -172,6 +173,14 @@ describe("Watcher", () => {
     assert.equal(await exitCodeOf("watcher-exit-armed"), 40);
   });
 
+  test("an exception thrown by a callback is an uncaught exception, not swallowed", T, async () => {
+    assert.equal(await exitCodeOf("watcher-throw"), 50);
+  });
+
+  test("watchers dropped without close() are garbage collected cleanly", T, async () => {
+    assert.equal(await exitCodeOf("watcher-gc", ["--expose-gc"]), 60);
+  });
+
   test("terminating a worker with an armed infinite wait stops its watcher thread", T, async () => {
     const sab = new SharedArrayBuffer(4);
     const worker = startWorker("watcher-armed", { sab });
@@ -180,5 +189,13 @@ describe("Watcher", () => {
     assert.equal(await worker.exited, 1);
     // The watched word is still ours; nothing is left waiting on it.
     assert.equal(futexWake(sab, 0), 0);
+  });
+
+  test("terminating workers that all watch one word (each close wakes the others)", T, async () => {
+    const sab = new SharedArrayBuffer(4);
+    const workers = Array.from({ length: 6 }, () => startWorker("watcher-armed", { sab }));
+    for (const worker of workers) assert.equal((await worker.next()).type, "armed");
+    await Promise.all(workers.map((worker) => worker.kill()));
+    assert.deepEqual(await Promise.all(workers.map((worker) => worker.exited)), workers.map(() => 1));
   });
 });
