@@ -94,6 +94,8 @@ export class Publisher {
   #frameAt = 0;
   #length = 0;
   #closed = false;
+  /** End of this publisher's last commit: a claim starting there needs no turn check. */
+  #lastEnd = -1;
 
   /** Takes a publisher slot of the topic; use Topic.publisher(). */
   constructor(seg: TopicSegment, owner = 0) {
@@ -186,8 +188,9 @@ export class Publisher {
     if (!this.#pending) throw errors.loanState(this.topic, "commit() without a claim or loan");
     const i32 = this.#i32;
     const start = this.#claimStart;
-    // Publishers commit in claim order: wait for the one that claimed before us.
-    while (Atomics.load(i32, TAIL) !== start) this.#awaitTurn(start); // SYNC tail
+    // Publishers commit in claim order: wait for the one that claimed before us. If our previous
+    // commit ended where this claim starts, nobody claimed in between and TAIL is already ours.
+    if (start !== this.#lastEnd) while (Atomics.load(i32, TAIL) !== start) this.#awaitTurn(start); // SYNC tail
     const lo = i32[NEXT_SEQ_LO]!;
     const hi = i32[NEXT_SEQ_HI]!;
     const h = this.#frameAt;
@@ -196,6 +199,7 @@ export class Publisher {
     i32[NEXT_SEQ_LO] = (lo + 1) | 0;
     if (lo === -1) i32[NEXT_SEQ_HI] = (hi + 1) | 0;
     Atomics.store(i32, TAIL, this.#claimEnd); // SYNC tail: the frame becomes visible
+    this.#lastEnd = this.#claimEnd;
     this.#pending = false;
     const f64 = this.#f64;
     const c = this.#counters;

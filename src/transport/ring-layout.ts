@@ -6,8 +6,8 @@
  *  0        128       256        384        512                   SUB_TABLE          DATA
  *  +--------+---------+----------+----------+---------------------+------------------+----------------+
  *  | header | HEAD    | TAIL     | waiting  | publisher slots     | subscriber slots | ring data      |
- *  | (const)| (claim) | NEXT_SEQ | counters | MAX_PUB x 64 B      | MAX_SUB x 128 B  | CAPACITY bytes |
- *  |        |         | OLDEST   |          |                     |                  | (power of two) |
+ *  | (const)| (claim) |          | words    | MAX_PUB x 64 B      | MAX_SUB x 128 B  | CAPACITY bytes |
+ *  |        | NEXT_SEQ| OLDEST   |          |                     |                  | (power of two) |
  *  +--------+---------+----------+----------+---------------------+------------------+----------------+
  * ```
  *
@@ -67,14 +67,17 @@ export const TOPIC_HEADER_LENGTH = LINE_PAIR;
 // ---- producer words ----
 /** u32 position: end of the last claimed record. Publishers advance it by compare-and-swap. */
 export const TOPIC_HEAD_OFFSET = 1 * LINE_PAIR;
+/**
+ * u32: low word of the sequence number the next committed frame gets. On the publishers' line, not
+ * TAIL's: a spinning reader keeps pulling TAIL's line, and every extra write there is another miss.
+ */
+export const TOPIC_NEXT_SEQ_LO_OFFSET = TOPIC_HEAD_OFFSET + 4;
+/** u32: high word of the sequence number the next committed frame gets. */
+export const TOPIC_NEXT_SEQ_HI_OFFSET = TOPIC_HEAD_OFFSET + 8;
 /** u32 position: end of the last committed record. Advanced in claim order by the committing publisher. */
 export const TOPIC_TAIL_OFFSET = 2 * LINE_PAIR;
-/** u32: low word of the sequence number the next committed frame gets. */
-export const TOPIC_NEXT_SEQ_LO_OFFSET = TOPIC_TAIL_OFFSET + 4;
-/** u32: high word of the sequence number the next committed frame gets. */
-export const TOPIC_NEXT_SEQ_HI_OFFSET = TOPIC_TAIL_OFFSET + 8;
 /** u32 position (drop-oldest only): start of the oldest record not yet evicted. */
-export const TOPIC_OLDEST_OFFSET = TOPIC_TAIL_OFFSET + 12;
+export const TOPIC_OLDEST_OFFSET = TOPIC_TAIL_OFFSET + 4;
 
 // ---- waiting words (written by both sides, only on the slow path) ----
 /** u32: number of subscriber slots whose host is parked. Publishers ring doorbells only when > 0. */
