@@ -7,7 +7,8 @@
  *   const topic = Topic.attach(space.createTopic("data"));
  */
 export { SharedSpace, type SpaceOptions } from "./space.js";
-export { Topic, type TopicHandle, setStoreResolver, storeFor } from "./topic.js";
+export { Topic, type TopicHandle, storeFor } from "./topic.js";
+export { shmSegmentStore } from "./shm-store.js";
 export { Publisher } from "./publisher.js";
 export { Subscriber, FrameView, type FrameHandler, type SubscriberOptions } from "./subscriber.js";
 export { Doorbell } from "./doorbell.js";

@@ -63,7 +63,7 @@ const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
 const DROP_OLDEST = POLICY_CODES["drop-oldest"];
 /** Spins before a blocked publisher parks. */
-const BLOCK_SPINS = 2000;
+const BLOCK_SPINS = 200;
 /** Longest single park of a blocked publisher, so it re-checks dead readers and its deadline. */
 const BLOCK_PARK_MS = 50;
 

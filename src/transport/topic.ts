@@ -10,10 +10,10 @@
  *   const topic = Topic.attach(handle);
  *   const sub = topic.subscriber();
  */
-import { errors } from "../errors.js";
 import { Publisher } from "./publisher.js";
 import type { SegmentStore } from "./segment-store.js";
 import { threadSegmentStore } from "./segment-store.js";
+import { shmSegmentStore } from "./shm-store.js";
 import { SessionSegment } from "./session-segment.js";
 import { type TopicStats, readTopicStats } from "./stats.js";
 import { type SubscriberOptions, Subscriber } from "./subscriber.js";
@@ -32,22 +32,9 @@ export interface TopicHandle {
   readonly ringSegmentName: string;
 }
 
-/** Finds the segment store for a handle's transport (the process store is registered by src/native). */
-export type StoreResolver = (transport: "threads" | "shm") => SegmentStore;
-
-let resolveStore: StoreResolver = (transport) => {
-  if (transport === "threads") return threadSegmentStore;
-  throw errors.nativeUnavailable("no shared-memory segment store is registered in this thread");
-};
-
-/** Registers how "shm" handles are opened (called by the process transport when the addon loads). */
-export function setStoreResolver(resolver: StoreResolver): void {
-  resolveStore = resolver;
-}
-
-/** Returns the store for a transport kind. */
+/** Returns the store for a transport kind ("shm" needs the native addon). */
 export function storeFor(transport: "threads" | "shm"): SegmentStore {
-  return resolveStore(transport);
+  return transport === "threads" ? threadSegmentStore : shmSegmentStore();
 }
 
 /** One topic, attached in this thread. */

@@ -1,26 +1,53 @@
-/** Runs a test role in a worker thread; the worker is terminated if the test ends first. */
+/**
+ * Runs a test role in another thread or another process. Roles still running when a test file ends
+ * are terminated (threads) or killed (processes) by terminateRoles(), so a failed test leaves none.
+ */
+import { fork, type ChildProcess } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import { distPath } from "./paths.js";
 
-/** Workers started by runRole that are still running. */
-const running = new Set<Worker>();
+/** Where a role runs. */
+export type RoleHost = "thread" | "process";
 
-/** Starts a compiled role script (path relative to the project root, under dist/) with `params` as workerData. */
-export function runRole<T>(script: string, params: unknown): Promise<T> {
+const threads = new Set<Worker>();
+const children = new Set<ChildProcess>();
+
+/** Starts a compiled role script (path relative to the project root, under dist/) with `params`. */
+export function runRole<T>(script: string, params: unknown, host: RoleHost = "thread"): Promise<T> {
+  if (host === "process") return runInProcess<T>(script, params);
   const worker = new Worker(distPath(script), { workerData: params });
-  running.add(worker);
+  threads.add(worker);
   return new Promise<T>((resolve, reject) => {
     worker.once("message", (m: T) => resolve(m));
     worker.once("error", reject);
     worker.once("exit", (code) => {
-      running.delete(worker);
+      threads.delete(worker);
       if (code !== 0) reject(new Error(`role worker exited with code ${code}`));
     });
   });
 }
 
-/** Terminates every worker still running (call from an after hook so a failed test leaves none). */
+function runInProcess<T>(script: string, params: unknown): Promise<T> {
+  const child = fork(distPath(script), [JSON.stringify(params)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  children.add(child);
+  return new Promise<T>((resolve, reject) => {
+    let result: { value: T } | undefined;
+    child.once("message", (m: T) => {
+      result = { value: m };
+    });
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      children.delete(child);
+      if (result !== undefined) resolve(result.value);
+      else reject(new Error(`role process exited with code ${code} signal ${signal} before reporting`));
+    });
+  });
+}
+
+/** Stops every role still running (call from an after hook). */
 export async function terminateRoles(): Promise<void> {
-  await Promise.all([...running].map((w) => w.terminate()));
-  running.clear();
+  for (const child of children) child.kill("SIGKILL");
+  children.clear();
+  await Promise.all([...threads].map((w) => w.terminate()));
+  threads.clear();
 }

@@ -1,11 +1,12 @@
 // Property-based: random sequences of publish / loan / poll with slow readers, across wrap-around, for
 // each policy, checked against a simple model that tracks records by unbounded byte positions.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { SharedSpace, Topic, type Policy, type Subscriber } from "../../src/transport/index.js";
+import { Topic, type Policy, type Subscriber } from "../../src/transport/index.js";
 import { recordLength } from "../../src/transport/ring-layout.js";
 import { EtherError } from "../../src/errors.js";
+import { TRANSPORTS, closeSpaces, spaceFor } from "../helpers/transports.js";
 
 const CAPACITY = 4096;
 const MAX_FRAME = 1200;
@@ -81,8 +82,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-function run(policy: Policy, ops: Op[]): void {
-  const space = SharedSpace.create({ sessionId: "model" });
+function run(transport: "threads" | "shm", policy: Policy, ops: Op[]): void {
+  const space = spaceFor(transport, { sessionId: "model" });
   const topic = Topic.attach(space.createTopic("m", { capacity: CAPACITY, maxFrame: MAX_FRAME, policy, blockTimeoutMs: 0 }));
   const subs: Subscriber[] = Array.from({ length: SUBSCRIBERS }, () => topic.subscriber({ wait: "spin" }));
   const pub = topic.publisher();
@@ -120,14 +121,18 @@ function run(policy: Policy, ops: Op[]): void {
   for (let s = 0; s < SUBSCRIBERS; s++) {
     assert.deepEqual(subs[s]!.counts().dropped, model.dropped[s], `drops of subscriber ${s}`);
   }
-  space.close();
+  closeSpaces();
 }
 
-for (const policy of ["block", "reject", "drop-oldest"] as const) {
-  test(`ring matches the model under ${policy}`, { timeout: 60_000 }, () => {
-    fc.assert(
-      fc.property(fc.array(opArb, { minLength: 100, maxLength: 400, size: "max" }), (ops) => run(policy, ops)),
-      { numRuns: 100 },
-    );
-  });
+after(closeSpaces);
+
+for (const { transport } of TRANSPORTS) {
+  for (const policy of ["block", "reject", "drop-oldest"] as const) {
+    test(`ring over ${transport} matches the model under ${policy}`, { timeout: 60_000 }, () => {
+      fc.assert(
+        fc.property(fc.array(opArb, { minLength: 100, maxLength: 400, size: "max" }), (ops) => run(transport, policy, ops)),
+        { numRuns: transport === "threads" ? 100 : 40 },
+      );
+    });
+  }
 }

@@ -1,5 +1,5 @@
 // The ring protocol unit by unit, in one thread, with offsets taken from the layout constants.
-import { test } from "node:test";
+import { afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SharedSpace, Topic, type TopicOptions } from "../../src/transport/index.js";
 import { SessionSegment } from "../../src/transport/session-segment.js";
@@ -7,9 +7,12 @@ import { TopicSegment } from "../../src/transport/topic-segment.js";
 import { threadWaitOps } from "../../src/transport/wait-ops.js";
 import * as L from "../../src/transport/ring-layout.js";
 import { EtherError } from "../../src/errors.js";
+import { TRANSPORTS, closeSpaces, spaceFor } from "../helpers/transports.js";
+
+let transport: "threads" | "shm" = "threads";
 
 function topicOf(options: TopicOptions = {}): { space: SharedSpace; topic: Topic } {
-  const space = SharedSpace.create({ sessionId: "unit" });
+  const space = spaceFor(transport, { sessionId: "unit" });
   const topic = Topic.attach(space.createTopic("t", options));
   return { space, topic };
 }
@@ -28,195 +31,205 @@ function drain(sub: ReturnType<Topic["subscriber"]>): Array<{ seq: number; data:
   return out;
 }
 
-test("a published frame has the documented header and an 8-byte aligned payload", () => {
-  const { topic } = topicOf({ capacity: 4096 });
-  const sub = topic.subscriber({ wait: "spin" });
-  const pub = topic.publisher();
-  assert.equal(pub.publish(new Uint8Array([1, 2, 3]), 7), true);
-  const seg = topic.segment;
-  const at = seg.dataOffset;
-  const dv = new DataView(seg.sab);
-  assert.equal(dv.getUint32(at + L.FRAME_LENGTH_OFFSET, true), 3);
-  assert.equal(dv.getUint32(at + L.FRAME_FLAGS_OFFSET, true), 0);
-  assert.equal(dv.getUint32(at + L.FRAME_SEQ_LO_OFFSET, true), 0);
-  assert.equal(dv.getUint32(at + L.FRAME_PUBLISHER_OFFSET, true), pub.id);
-  assert.equal(dv.getUint32(at + L.FRAME_SCHEMA_OFFSET, true), 7);
-  const time = dv.getUint32(at + L.FRAME_TIME_LO_OFFSET, true) + dv.getUint32(at + L.FRAME_TIME_HI_OFFSET, true) * 2 ** 32;
-  assert.ok(time > 0);
-  assert.deepEqual([...seg.u8.subarray(at + L.FRAME_HEADER_LENGTH, at + L.FRAME_HEADER_LENGTH + 3)], [1, 2, 3]);
-  assert.equal(word(topic, L.TOPIC_TAIL_OFFSET), L.recordLength(3));
-  assert.equal(word(topic, L.TOPIC_HEAD_OFFSET), L.recordLength(3));
-  assert.equal(word(topic, L.TOPIC_NEXT_SEQ_LO_OFFSET), 1);
-  let seen = 0;
-  sub.poll((f) => {
-    seen++;
-    assert.equal(f.offset % 8, 0);
-    assert.equal(f.buffer.buffer, seg.sab, "the handler reads in place");
-    assert.equal(f.publishTimeNs, time);
-    assert.equal(f.schemaId, 7);
-    assert.equal(f.publisherId, pub.id);
+for (const { transport: kind } of TRANSPORTS) {
+  describe(`ring protocol over ${kind}`, () => {
+    before(() => {
+      transport = kind;
+    });
+    afterEach(closeSpaces);
+
+    test("a published frame has the documented header and an 8-byte aligned payload", () => {
+      const { topic } = topicOf({ capacity: 4096 });
+      const sub = topic.subscriber({ wait: "spin" });
+      const pub = topic.publisher();
+      assert.equal(pub.publish(new Uint8Array([1, 2, 3]), 7), true);
+      const seg = topic.segment;
+      const at = seg.dataOffset;
+      const dv = new DataView(seg.sab);
+      assert.equal(dv.getUint32(at + L.FRAME_LENGTH_OFFSET, true), 3);
+      assert.equal(dv.getUint32(at + L.FRAME_FLAGS_OFFSET, true), 0);
+      assert.equal(dv.getUint32(at + L.FRAME_SEQ_LO_OFFSET, true), 0);
+      assert.equal(dv.getUint32(at + L.FRAME_PUBLISHER_OFFSET, true), pub.id);
+      assert.equal(dv.getUint32(at + L.FRAME_SCHEMA_OFFSET, true), 7);
+      const time = dv.getUint32(at + L.FRAME_TIME_LO_OFFSET, true) + dv.getUint32(at + L.FRAME_TIME_HI_OFFSET, true) * 2 ** 32;
+      assert.ok(time > 0);
+      assert.deepEqual([...seg.u8.subarray(at + L.FRAME_HEADER_LENGTH, at + L.FRAME_HEADER_LENGTH + 3)], [1, 2, 3]);
+      assert.equal(word(topic, L.TOPIC_TAIL_OFFSET), L.recordLength(3));
+      assert.equal(word(topic, L.TOPIC_HEAD_OFFSET), L.recordLength(3));
+      assert.equal(word(topic, L.TOPIC_NEXT_SEQ_LO_OFFSET), 1);
+      let seen = 0;
+      sub.poll((f) => {
+        seen++;
+        assert.equal(f.offset % 8, 0);
+        assert.equal(f.buffer.buffer, seg.sab, "the handler reads in place");
+        assert.equal(f.publishTimeNs, time);
+        assert.equal(f.schemaId, 7);
+        assert.equal(f.publisherId, pub.id);
+      });
+      assert.equal(seen, 1);
+      assert.equal(word(topic, seg.subTableOffset + sub.slot * L.SUB_SLOT_LENGTH + L.SUB_CURSOR_OFFSET), L.recordLength(3));
+    });
+
+    test("sequence numbers count from 0 per topic across publishers, every subscriber sees every frame", () => {
+      const { topic } = topicOf();
+      const subs = [topic.subscriber({ wait: "spin" }), topic.subscriber({ wait: "spin" })];
+      const a = topic.publisher();
+      const b = topic.publisher();
+      for (let i = 0; i < 10; i++) (i % 2 === 0 ? a : b).publish(bytes(i, i));
+      for (const sub of subs) {
+        const got = drain(sub);
+        assert.deepEqual(got.map((f) => f.seq), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert.deepEqual(got.map((f) => f.data.length), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      }
+      assert.notEqual(a.id, b.id);
+    });
+
+    test("a subscriber sees only frames committed after it joined", () => {
+      const { topic } = topicOf();
+      const pub = topic.publisher();
+      pub.publish(bytes(4, 1));
+      const sub = topic.subscriber({ wait: "spin" });
+      pub.publish(bytes(4, 2));
+      assert.deepEqual(drain(sub).map((f) => f.seq), [1]);
+    });
+
+    test("wrap: an explicit padding record when ≥ 32 bytes remain, an implicit skip when fewer", () => {
+      for (const [left, expectPadding] of [
+        [64, true], // room for a padding header
+        [16, false], // skipped implicitly
+      ] as const) {
+        const { topic } = topicOf({ capacity: 4096, maxFrame: 2000 });
+        const sub = topic.subscriber({ wait: "spin" });
+        const pub = topic.publisher();
+        // Fill to `left` bytes before the end, read it all, then publish a frame that must wrap.
+        for (let i = 0; i < 3; i++) pub.publish(bytes(1000, 1));
+        pub.publish(bytes(4096 - left - 3 * L.recordLength(1000) - L.FRAME_HEADER_LENGTH, 2));
+        assert.equal(drain(sub).length, 4);
+        const remaining = 4096 - word(topic, L.TOPIC_HEAD_OFFSET);
+        assert.equal(remaining, expectPadding ? 64 : 16);
+        pub.publish(bytes(100, 3));
+        const seg = topic.segment;
+        const dv = new DataView(seg.sab);
+        if (expectPadding) {
+          assert.equal(dv.getUint32(seg.dataOffset + 4096 - 64 + L.FRAME_FLAGS_OFFSET, true), L.FRAME_FLAG_PADDING);
+          assert.equal(dv.getUint32(seg.dataOffset + 4096 - 64 + L.FRAME_LENGTH_OFFSET, true), 64 - 32);
+        }
+        assert.equal(dv.getUint32(seg.dataOffset + L.FRAME_LENGTH_OFFSET, true), 100, "the frame starts at offset 0");
+        const got = drain(sub);
+        assert.deepEqual(got.map((f) => [f.seq, f.data.length, f.data[0]]), [[4, 100, 3]]);
+        assert.equal(word(topic, L.TOPIC_TAIL_OFFSET), 4096 + L.recordLength(100));
+      }
+    });
+
+    test("loan writes in place and commit makes the frame visible; misuse is a named error", () => {
+      const { topic } = topicOf();
+      const sub = topic.subscriber({ wait: "spin" });
+      const pub = topic.publisher();
+      const view = pub.loan(16)!;
+      assert.equal(view.buffer, topic.segment.sab, "the loan is a view inside the ring");
+      view.set([9, 8, 7]);
+      assert.equal(sub.hasData(), false, "nothing is visible before commit");
+      assert.throws(() => pub.loan(8), (e: EtherError) => e.code === "ERR_ETHER_LOAN_STATE");
+      pub.commit();
+      assert.deepEqual(drain(sub)[0]!.data.slice(0, 3), [9, 8, 7]);
+      assert.throws(() => pub.commit(), (e: EtherError) => e.code === "ERR_ETHER_LOAN_STATE");
+    });
+
+    test("a frame over max_frame is a clear error naming the topic; nothing is claimed", () => {
+      const { topic } = topicOf({ capacity: 8192, maxFrame: 100 });
+      const pub = topic.publisher();
+      assert.throws(() => pub.publish(new Uint8Array(101)), (e: EtherError) => {
+        assert.equal(e.code, "ERR_ETHER_FRAME_TOO_LARGE");
+        assert.match(e.message, /101 bytes exceeds max_frame=100 \(topic "t"\)/);
+        return true;
+      });
+      assert.equal(word(topic, L.TOPIC_HEAD_OFFSET), 0);
+    });
+
+    test("reject: publish returns false when the slowest subscriber holds the space, and counts it", () => {
+      const { space, topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "reject" });
+      const sub = topic.subscriber({ wait: "spin" });
+      const pub = topic.publisher();
+      let accepted = 0;
+      while (pub.publish(bytes(1000, 1))) accepted++;
+      assert.equal(accepted, 3, "three 1032-byte records fit in 4096 bytes");
+      assert.equal(pub.publish(bytes(1000, 1)), false);
+      assert.equal(space.stats("t").rejected, 2);
+      assert.equal(drain(sub).length, 3);
+      assert.equal(pub.publish(bytes(1000, 1)), true, "space is free again once read");
+    });
+
+    test("block: a full ring waits for the slowest subscriber, then fails with a clear timeout", () => {
+      const { topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "block", blockTimeoutMs: 20 });
+      const sub = topic.subscriber({ wait: "spin" });
+      const pub = topic.publisher();
+      for (let i = 0; i < 3; i++) pub.publish(bytes(1000, i));
+      assert.throws(() => pub.publish(bytes(1000, 9)), (e: EtherError) => {
+        assert.equal(e.code, "ERR_ETHER_PUBLISH_TIMEOUT");
+        assert.match(e.message, /topic "t".*subscriber slot 0/);
+        return true;
+      });
+      assert.deepEqual(drain(sub).map((f) => f.data[0]), [0, 1, 2], "nothing was overwritten or lost");
+      sub.close();
+      for (let i = 0; i < 10; i++) pub.publish(bytes(1000, i)); // with no subscriber, nothing holds space
+    });
+
+    test("drop-oldest: the publisher never waits; a lapped subscriber counts exactly what it missed", () => {
+      const { space, topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "drop-oldest" });
+      const sub = topic.subscriber({ wait: "spin" });
+      const pub = topic.publisher();
+      for (let i = 0; i < 20; i++) assert.equal(pub.publish(bytes(1000, i)), true);
+      const got = drain(sub);
+      assert.ok(got.length > 0 && got.length < 20);
+      assert.equal(got.at(-1)!.seq, 19, "it reads the newest frames");
+      assert.deepEqual(got.map((f) => f.data[0]), got.map((f) => f.seq));
+      const counts = sub.counts();
+      assert.equal(counts.delivered + counts.dropped, 20);
+      assert.equal(space.stats("t").dropped, 20 - got.length);
+    });
+
+    test("a closed subscriber no longer holds a block publisher; slots are reused", () => {
+      const { topic } = topicOf({ capacity: 4096, maxFrame: 1000, blockTimeoutMs: 10 });
+      const subs = Array.from({ length: 16 }, () => topic.subscriber({ wait: "spin" }));
+      assert.throws(() => topic.subscriber({ wait: "spin" }), (e: EtherError) => e.code === "ERR_ETHER_NO_SLOT");
+      const pub = topic.publisher();
+      for (const sub of subs) sub.close();
+      for (let i = 0; i < 10; i++) pub.publish(bytes(1000, i));
+      assert.equal(topic.subscriber({ wait: "spin" }).slot, 0);
+    });
+
+    test("attaching to a short, foreign or other-version segment fails with a named error", () => {
+      const { topic } = topicOf();
+      const ring = topic.segment.sab;
+      const session = SessionSegment.attach(topic.segment.session.sab);
+      const attach = (sab: SharedArrayBuffer) => TopicSegment.attach(sab, session, "t", threadWaitOps);
+      assert.throws(() => attach(new SharedArrayBuffer(16)), (e: EtherError) => e.code === "ERR_ETHER_SEGMENT_TOO_SMALL");
+      const foreign = new SharedArrayBuffer(ring.byteLength);
+      assert.throws(() => attach(foreign), (e: EtherError) => e.code === "ERR_ETHER_BAD_MAGIC" && /not an Ether segment/.test(e.message));
+      const other = ring.slice(0) as SharedArrayBuffer;
+      new DataView(other).setUint32(L.TOPIC_VERSION_OFFSET, 99, true);
+      assert.throws(() => attach(other), (e: EtherError) => e.code === "ERR_ETHER_BAD_VERSION" && /version 99/.test(e.message));
+      const truncated = new SharedArrayBuffer(4096 + 512);
+      new Uint8Array(truncated).set(new Uint8Array(ring, 0, 4096 + 512));
+      assert.throws(() => attach(truncated), (e: EtherError) => e.code === "ERR_ETHER_SEGMENT_TOO_SMALL");
+      assert.throws(() => SessionSegment.attach(new SharedArrayBuffer(8)), (e: EtherError) => e.code === "ERR_ETHER_SEGMENT_TOO_SMALL");
+    });
+
+    test("topic options are validated at the boundary with the option's name", () => {
+      const space = spaceFor(transport);
+      const bad: Array<[TopicOptions, RegExp]> = [
+        [{ capacity: -1 }, /capacity must be/],
+        [{ capacity: 4096, maxFrame: 4096 }, /maxFrame 4096 needs a capacity/],
+        [{ policy: "lossy" as never }, /policy must be one of block, drop-oldest, reject/],
+        [{ capcity: 10 } as never, /option capcity is unknown/],
+      ];
+      for (const [options, message] of bad) {
+        assert.throws(() => space.createTopic("x", options), (e: EtherError) => e.code === "ERR_ETHER_INVALID_OPTION" && message.test(e.message));
+      }
+      space.createTopic("x");
+      assert.throws(() => space.createTopic("x"), /already exists/);
+      assert.equal(Topic.attach(space.createTopic("y", { capacity: 5000 })).capacity, 8192, "capacity rounds up to a power of two");
+    });
+
   });
-  assert.equal(seen, 1);
-  assert.equal(word(topic, seg.subTableOffset + sub.slot * L.SUB_SLOT_LENGTH + L.SUB_CURSOR_OFFSET), L.recordLength(3));
-});
-
-test("sequence numbers count from 0 per topic across publishers, every subscriber sees every frame", () => {
-  const { topic } = topicOf();
-  const subs = [topic.subscriber({ wait: "spin" }), topic.subscriber({ wait: "spin" })];
-  const a = topic.publisher();
-  const b = topic.publisher();
-  for (let i = 0; i < 10; i++) (i % 2 === 0 ? a : b).publish(bytes(i, i));
-  for (const sub of subs) {
-    const got = drain(sub);
-    assert.deepEqual(got.map((f) => f.seq), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    assert.deepEqual(got.map((f) => f.data.length), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  }
-  assert.notEqual(a.id, b.id);
-});
-
-test("a subscriber sees only frames committed after it joined", () => {
-  const { topic } = topicOf();
-  const pub = topic.publisher();
-  pub.publish(bytes(4, 1));
-  const sub = topic.subscriber({ wait: "spin" });
-  pub.publish(bytes(4, 2));
-  assert.deepEqual(drain(sub).map((f) => f.seq), [1]);
-});
-
-test("wrap: an explicit padding record when ≥ 32 bytes remain, an implicit skip when fewer", () => {
-  for (const [left, expectPadding] of [
-    [64, true], // room for a padding header
-    [16, false], // skipped implicitly
-  ] as const) {
-    const { topic } = topicOf({ capacity: 4096, maxFrame: 2000 });
-    const sub = topic.subscriber({ wait: "spin" });
-    const pub = topic.publisher();
-    // Fill to `left` bytes before the end, read it all, then publish a frame that must wrap.
-    for (let i = 0; i < 3; i++) pub.publish(bytes(1000, 1));
-    pub.publish(bytes(4096 - left - 3 * L.recordLength(1000) - L.FRAME_HEADER_LENGTH, 2));
-    assert.equal(drain(sub).length, 4);
-    const remaining = 4096 - word(topic, L.TOPIC_HEAD_OFFSET);
-    assert.equal(remaining, expectPadding ? 64 : 16);
-    pub.publish(bytes(100, 3));
-    const seg = topic.segment;
-    const dv = new DataView(seg.sab);
-    if (expectPadding) {
-      assert.equal(dv.getUint32(seg.dataOffset + 4096 - 64 + L.FRAME_FLAGS_OFFSET, true), L.FRAME_FLAG_PADDING);
-      assert.equal(dv.getUint32(seg.dataOffset + 4096 - 64 + L.FRAME_LENGTH_OFFSET, true), 64 - 32);
-    }
-    assert.equal(dv.getUint32(seg.dataOffset + L.FRAME_LENGTH_OFFSET, true), 100, "the frame starts at offset 0");
-    const got = drain(sub);
-    assert.deepEqual(got.map((f) => [f.seq, f.data.length, f.data[0]]), [[4, 100, 3]]);
-    assert.equal(word(topic, L.TOPIC_TAIL_OFFSET), 4096 + L.recordLength(100));
-  }
-});
-
-test("loan writes in place and commit makes the frame visible; misuse is a named error", () => {
-  const { topic } = topicOf();
-  const sub = topic.subscriber({ wait: "spin" });
-  const pub = topic.publisher();
-  const view = pub.loan(16)!;
-  assert.equal(view.buffer, topic.segment.sab, "the loan is a view inside the ring");
-  view.set([9, 8, 7]);
-  assert.equal(sub.hasData(), false, "nothing is visible before commit");
-  assert.throws(() => pub.loan(8), (e: EtherError) => e.code === "ERR_ETHER_LOAN_STATE");
-  pub.commit();
-  assert.deepEqual(drain(sub)[0]!.data.slice(0, 3), [9, 8, 7]);
-  assert.throws(() => pub.commit(), (e: EtherError) => e.code === "ERR_ETHER_LOAN_STATE");
-});
-
-test("a frame over max_frame is a clear error naming the topic; nothing is claimed", () => {
-  const { topic } = topicOf({ capacity: 8192, maxFrame: 100 });
-  const pub = topic.publisher();
-  assert.throws(() => pub.publish(new Uint8Array(101)), (e: EtherError) => {
-    assert.equal(e.code, "ERR_ETHER_FRAME_TOO_LARGE");
-    assert.match(e.message, /101 bytes exceeds max_frame=100 \(topic "t"\)/);
-    return true;
-  });
-  assert.equal(word(topic, L.TOPIC_HEAD_OFFSET), 0);
-});
-
-test("reject: publish returns false when the slowest subscriber holds the space, and counts it", () => {
-  const { space, topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "reject" });
-  const sub = topic.subscriber({ wait: "spin" });
-  const pub = topic.publisher();
-  let accepted = 0;
-  while (pub.publish(bytes(1000, 1))) accepted++;
-  assert.equal(accepted, 3, "three 1032-byte records fit in 4096 bytes");
-  assert.equal(pub.publish(bytes(1000, 1)), false);
-  assert.equal(space.stats("t").rejected, 2);
-  assert.equal(drain(sub).length, 3);
-  assert.equal(pub.publish(bytes(1000, 1)), true, "space is free again once read");
-});
-
-test("block: a full ring waits for the slowest subscriber, then fails with a clear timeout", () => {
-  const { topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "block", blockTimeoutMs: 20 });
-  const sub = topic.subscriber({ wait: "spin" });
-  const pub = topic.publisher();
-  for (let i = 0; i < 3; i++) pub.publish(bytes(1000, i));
-  assert.throws(() => pub.publish(bytes(1000, 9)), (e: EtherError) => {
-    assert.equal(e.code, "ERR_ETHER_PUBLISH_TIMEOUT");
-    assert.match(e.message, /topic "t".*subscriber slot 0/);
-    return true;
-  });
-  assert.deepEqual(drain(sub).map((f) => f.data[0]), [0, 1, 2], "nothing was overwritten or lost");
-  sub.close();
-  for (let i = 0; i < 10; i++) pub.publish(bytes(1000, i)); // with no subscriber, nothing holds space
-});
-
-test("drop-oldest: the publisher never waits; a lapped subscriber counts exactly what it missed", () => {
-  const { space, topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "drop-oldest" });
-  const sub = topic.subscriber({ wait: "spin" });
-  const pub = topic.publisher();
-  for (let i = 0; i < 20; i++) assert.equal(pub.publish(bytes(1000, i)), true);
-  const got = drain(sub);
-  assert.ok(got.length > 0 && got.length < 20);
-  assert.equal(got.at(-1)!.seq, 19, "it reads the newest frames");
-  assert.deepEqual(got.map((f) => f.data[0]), got.map((f) => f.seq));
-  const counts = sub.counts();
-  assert.equal(counts.delivered + counts.dropped, 20);
-  assert.equal(space.stats("t").dropped, 20 - got.length);
-});
-
-test("a closed subscriber no longer holds a block publisher; slots are reused", () => {
-  const { topic } = topicOf({ capacity: 4096, maxFrame: 1000, blockTimeoutMs: 10 });
-  const subs = Array.from({ length: 16 }, () => topic.subscriber({ wait: "spin" }));
-  assert.throws(() => topic.subscriber({ wait: "spin" }), (e: EtherError) => e.code === "ERR_ETHER_NO_SLOT");
-  const pub = topic.publisher();
-  for (const sub of subs) sub.close();
-  for (let i = 0; i < 10; i++) pub.publish(bytes(1000, i));
-  assert.equal(topic.subscriber({ wait: "spin" }).slot, 0);
-});
-
-test("attaching to a short, foreign or other-version segment fails with a named error", () => {
-  const { space } = topicOf();
-  const handle = space.topicHandle("t");
-  const session = SessionSegment.attach(handle.session!);
-  const attach = (sab: SharedArrayBuffer) => TopicSegment.attach(sab, session, "t", threadWaitOps);
-  assert.throws(() => attach(new SharedArrayBuffer(16)), (e: EtherError) => e.code === "ERR_ETHER_SEGMENT_TOO_SMALL");
-  const foreign = new SharedArrayBuffer(handle.ring!.byteLength);
-  assert.throws(() => attach(foreign), (e: EtherError) => e.code === "ERR_ETHER_BAD_MAGIC" && /not an Ether segment/.test(e.message));
-  const other = handle.ring!.slice(0) as SharedArrayBuffer;
-  new DataView(other).setUint32(L.TOPIC_VERSION_OFFSET, 99, true);
-  assert.throws(() => attach(other), (e: EtherError) => e.code === "ERR_ETHER_BAD_VERSION" && /version 99/.test(e.message));
-  const truncated = new SharedArrayBuffer(4096 + 512);
-  new Uint8Array(truncated).set(new Uint8Array(handle.ring!, 0, 4096 + 512));
-  assert.throws(() => attach(truncated), (e: EtherError) => e.code === "ERR_ETHER_SEGMENT_TOO_SMALL");
-  assert.throws(() => SessionSegment.attach(new SharedArrayBuffer(8)), (e: EtherError) => e.code === "ERR_ETHER_SEGMENT_TOO_SMALL");
-});
-
-test("topic options are validated at the boundary with the option's name", () => {
-  const space = SharedSpace.create();
-  const bad: Array<[TopicOptions, RegExp]> = [
-    [{ capacity: -1 }, /capacity must be/],
-    [{ capacity: 4096, maxFrame: 4096 }, /maxFrame 4096 needs a capacity/],
-    [{ policy: "lossy" as never }, /policy must be one of block, drop-oldest, reject/],
-    [{ capcity: 10 } as never, /option capcity is unknown/],
-  ];
-  for (const [options, message] of bad) {
-    assert.throws(() => space.createTopic("x", options), (e: EtherError) => e.code === "ERR_ETHER_INVALID_OPTION" && message.test(e.message));
-  }
-  space.createTopic("x");
-  assert.throws(() => space.createTopic("x"), /already exists/);
-  assert.equal(Topic.attach(space.createTopic("y", { capacity: 5000 })).capacity, 8192, "capacity rounds up to a power of two");
-});
+}

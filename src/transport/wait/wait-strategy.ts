@@ -29,7 +29,7 @@ export interface WaitStrategy {
 
 /** Tuning of the strategies. */
 export interface WaitTuning {
-  /** Idle polls before `hybrid` parks (default 20 000, roughly 50–200 µs). */
+  /** Idle polls before `hybrid` parks (default 2000, roughly 5–50 µs). */
   spins?: number;
   /** Longest single park in ms (default 1000), so a parked host re-checks its stop flag. */
   parkTimeoutMs?: number;
@@ -42,7 +42,7 @@ export function createWaitStrategy(
   hasWork: () => boolean,
   tuning: WaitTuning = {},
 ): WaitStrategy {
-  const spins = tuning.spins ?? 20_000;
+  const spins = tuning.spins ?? 2_000;
   const parkTimeoutMs = tuning.parkTimeoutMs ?? 1000;
   const cap = (timeoutMs: number | undefined): number =>
     timeoutMs === undefined || timeoutMs < 0 ? parkTimeoutMs : Math.min(timeoutMs, parkTimeoutMs);

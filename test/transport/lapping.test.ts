@@ -4,16 +4,19 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { SharedSpace, Topic, type Policy } from "../../src/transport/index.js";
+import { Topic, type Policy } from "../../src/transport/index.js";
 import { runRole, terminateRoles } from "../helpers/threads.js";
+import { TRANSPORTS, closeSpaces, spaceFor } from "../helpers/transports.js";
 
 after(terminateRoles);
+after(closeSpaces);
 
 const FRAME = 1000;
 
+for (const { transport, host } of TRANSPORTS)
 for (const policy of ["drop-oldest", "block", "reject"] as Policy[]) {
-  test(`a writer lapping a slow handler never changes its frame (${policy})`, { timeout: 60_000 }, async () => {
-    const space = SharedSpace.create({ sessionId: `lap-${policy}` });
+  test(`a writer in another ${host} lapping a slow handler never changes its frame (${policy})`, { timeout: 60_000 }, async () => {
+    const space = spaceFor(transport, { sessionId: `lap-${policy}` });
     try {
       const data = space.createTopic("data", { capacity: 8192, maxFrame: FRAME, policy, blockTimeoutMs: 200 });
       const toPublisher = space.createTopic("to-publisher");
@@ -27,7 +30,7 @@ for (const policy of ["drop-oldest", "block", "reject"] as Policy[]) {
         toPublisher,
         toSubscriber,
         frameSize: FRAME,
-      });
+      }, host);
       while (!sub.hasData()) await sleep(1);
       let checked = 0;
       sub.poll((f) => {

@@ -4,9 +4,10 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { SharedSpace, Topic, type Policy } from "../../src/transport/index.js";
+import { Topic, type Policy } from "../../src/transport/index.js";
 import type { SubscribeResult } from "./fixtures/roles.js";
 import { runRole, terminateRoles } from "../helpers/threads.js";
+import { TRANSPORTS, closeSpaces, spaceFor } from "../helpers/transports.js";
 
 const ROLES = "test/transport/fixtures/roles.js";
 const PUBLISHERS = 2;
@@ -14,6 +15,7 @@ const SUBSCRIBERS = 3;
 const FRAMES = 1_000_000;
 
 after(terminateRoles);
+after(closeSpaces);
 
 async function awaitFrames(sub: ReturnType<Topic["subscriber"]>, count: number): Promise<void> {
   let seen = 0;
@@ -23,9 +25,10 @@ async function awaitFrames(sub: ReturnType<Topic["subscriber"]>, count: number):
   }
 }
 
+for (const { transport, host } of TRANSPORTS)
 for (const policy of ["block", "drop-oldest"] as Policy[]) {
-  test(`${PUBLISHERS} publishers x ${SUBSCRIBERS} subscribers x ${FRAMES} frames under ${policy}`, { timeout: 180_000 }, async () => {
-    const space = SharedSpace.create({ sessionId: `stress-${policy}` });
+  test(`${PUBLISHERS} publishers x ${SUBSCRIBERS} subscribers x ${FRAMES} frames under ${policy}, each in its own ${host}`, { timeout: 180_000 }, async () => {
+    const space = spaceFor(transport, { sessionId: `stress-${policy}` });
     try {
       const data = space.createTopic("data", { capacity: 1 << 16, maxFrame: 1024, policy, blockTimeoutMs: 60_000 });
       const ready = space.createTopic("ready");
@@ -39,7 +42,7 @@ for (const policy of ["block", "drop-oldest"] as Policy[]) {
           publishers: PUBLISHERS,
           countPerPublisher: FRAMES / PUBLISHERS,
           wait: "hybrid",
-        }),
+        }, host),
       );
       const publishers = Array.from({ length: PUBLISHERS }, (_, publisher) =>
         runRole<{ published: number }>(ROLES, {
@@ -51,7 +54,7 @@ for (const policy of ["block", "drop-oldest"] as Policy[]) {
           count: FRAMES / PUBLISHERS,
           seed: 0x1234567 + publisher,
           maxSize: 256,
-        }),
+        }, host),
       );
       await awaitFrames(readySub, SUBSCRIBERS + PUBLISHERS);
       Topic.attach(go).publisher().publish(new Uint8Array(1));
