@@ -157,6 +157,8 @@ function table(header: string[], rows: string[][], rightAlign: ReadonlySet<numbe
 }
 
 interface ResultRow extends Summary {
+  /** Median cores the trial processes kept busy (printed only: shows starved trials). */
+  cores: number;
   suite: string;
   case: string;
   impl: string;
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
     `etherflow bench: ${plan.length} trials (${repeats} repeats${args.quick ? ", quick" : ""}), ` +
       `node ${process.version}, ${cpus().length} cpus`,
   );
-  const values = new Map<string, { suite: string; case: string; impl: string; metric: Metric; values: number[] }>();
+  const values = new Map<string, { suite: string; case: string; impl: string; metric: Metric; values: number[]; cores: number[] }>();
   const failures: string[] = [];
   for (let i = 0; i < plan.length; i++) {
     const t = plan[i];
@@ -231,8 +233,9 @@ async function main(): Promise<void> {
     for (const [metric, v] of Object.entries(outcome.values) as [Metric, number][]) {
       const key = `${t.case}\0${t.impl}\0${metric}`;
       let entry = values.get(key);
-      if (!entry) values.set(key, (entry = { suite: t.suite, case: t.case, impl: t.impl, metric, values: [] }));
+      if (!entry) values.set(key, (entry = { suite: t.suite, case: t.case, impl: t.impl, metric, values: [], cores: [] }));
       entry.values.push(v);
+      entry.cores.push(outcome.cores ?? NaN);
       shown.push(`${fmtValue(metric, v)} ${metric}`);
     }
     console.error(`${tag}: ${shown.join(", ")} (${secs} s, ${outcome.cores?.toFixed(2)} cores busy)`);
@@ -244,7 +247,14 @@ async function main(): Promise<void> {
     for (const impl of def.impls) {
       for (const entry of values.values()) {
         if (entry.case === def.name && entry.impl === impl.name) {
-          rows.push({ suite: entry.suite, case: entry.case, impl: entry.impl, metric: entry.metric, ...summarize(entry.values) });
+          rows.push({
+            suite: entry.suite,
+            case: entry.case,
+            impl: entry.impl,
+            metric: entry.metric,
+            ...summarize(entry.values),
+            cores: summarize(entry.cores).median,
+          });
         }
       }
     }
@@ -253,14 +263,24 @@ async function main(): Promise<void> {
   console.log();
   console.log(
     table(
-      ["suite", "case", "impl", "metric", "median", "min", "max", "runs"],
-      rows.map((r) => [r.suite, r.case, r.impl, r.metric, fmtValue(r.metric, r.median), fmtValue(r.metric, r.min), fmtValue(r.metric, r.max), String(r.runs)]),
-      new Set([4, 5, 6, 7]),
+      ["suite", "case", "impl", "metric", "median", "min", "max", "runs", "cores busy"],
+      rows.map((r) => [
+        r.suite,
+        r.case,
+        r.impl,
+        r.metric,
+        fmtValue(r.metric, r.median),
+        fmtValue(r.metric, r.min),
+        fmtValue(r.metric, r.max),
+        String(r.runs),
+        r.cores.toFixed(2),
+      ]),
+      new Set([4, 5, 6, 7, 8]),
     ),
   );
   console.log();
   const goals = selected.flatMap((c) => c.def.goals);
-  console.log(
+  if (goals.length > 0) console.log(
     table(
       ["case", "goal", "value", "target", "status"],
       goals.map((g) => {
