@@ -8,9 +8,12 @@
 // schema that was removed leaves nothing behind, and the output depends only on the schemas and the
 // flatc version: running this twice gives identical files.
 //
-// Usage: node scripts/gen.mjs [--flatc /path/to/flatc]
+// Usage: node scripts/gen.mjs [--flatc /path/to/flatc] [--check]
+//   --check  generate into a temporary folder and compare with the committed files; exit 1 on any
+//            difference (a test runs this, so a schema edit without `npm run gen` fails)
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,6 +24,7 @@ const bfbsDir = join(root, "bindings", "bfbs");
 
 const flatcArg = process.argv.indexOf("--flatc");
 const flatc = flatcArg > 0 ? process.argv[flatcArg + 1] : (process.env.FLATC ?? "flatc");
+const check = process.argv.includes("--check");
 
 function run(args) {
   // Relative paths from the schema folder keep absolute paths out of the outputs.
@@ -58,27 +62,68 @@ if (schemas.length === 0) {
   process.exit(1);
 }
 
-rmSync(tsDir, { recursive: true, force: true });
-rmSync(bfbsDir, { recursive: true, force: true });
-mkdirSync(tsDir, { recursive: true });
-mkdirSync(bfbsDir, { recursive: true });
-
-for (const schema of schemas) {
-  run(["--ts", "-o", tsDir, schema]);
-  run(["-b", "--schema", "--bfbs-comments", "-o", bfbsDir, schema]);
-}
-
-let rewritten = 0;
-for (const file of walk(tsDir)) {
-  if (!file.endsWith(".ts")) continue;
-  const before = readFileSync(file, "utf8");
-  const after = addJsExtensions(before);
-  if (after !== before) {
-    writeFileSync(file, after);
-    rewritten++;
+/** Generates every schema into `ts` and `bfbs` (emptied first); returns the number of files with fixed imports. */
+function generate(ts, bfbs) {
+  rmSync(ts, { recursive: true, force: true });
+  rmSync(bfbs, { recursive: true, force: true });
+  mkdirSync(ts, { recursive: true });
+  mkdirSync(bfbs, { recursive: true });
+  for (const schema of schemas) {
+    run(["--ts", "-o", ts, schema]);
+    run(["-b", "--schema", "--bfbs-comments", "-o", bfbs, schema]);
   }
+  let rewritten = 0;
+  for (const file of walk(ts)) {
+    if (!file.endsWith(".ts")) continue;
+    const before = readFileSync(file, "utf8");
+    const after = addJsExtensions(before);
+    if (after !== before) {
+      writeFileSync(file, after);
+      rewritten++;
+    }
+  }
+  return rewritten;
 }
 
-const outputs = [...walk(tsDir), ...walk(bfbsDir)].map((file) => relative(root, file));
-console.log(`gen: ${schemas.length} schema(s) -> ${outputs.length} files (${rewritten} with imports fixed)`);
-for (const file of outputs) console.log(`  ${file}`);
+/** Relative paths and contents of every file under `dir` (empty when it does not exist). */
+function snapshot(dir) {
+  const out = new Map();
+  let files = [];
+  try {
+    files = walk(dir);
+  } catch {
+    return out;
+  }
+  for (const file of files) out.set(relative(dir, file), readFileSync(file));
+  return out;
+}
+
+if (check) {
+  const tmp = mkdtempSync(join(tmpdir(), "ether-gen-"));
+  try {
+    generate(join(tmp, "ts"), join(tmp, "bfbs"));
+    const problems = [];
+    for (const [name, dir] of [["ts", tsDir], ["bfbs", bfbsDir]]) {
+      const want = snapshot(join(tmp, name));
+      const have = snapshot(dir);
+      for (const [file, bytes] of want) {
+        const committed = have.get(file);
+        if (committed === undefined) problems.push(`missing bindings/${name}/${file}`);
+        else if (!committed.equals(bytes)) problems.push(`stale bindings/${name}/${file}`);
+      }
+      for (const file of have.keys()) if (!want.has(file)) problems.push(`extra bindings/${name}/${file}`);
+    }
+    if (problems.length > 0) {
+      console.error(`gen --check: generated bindings differ from the schemas; run \`npm run gen\`:\n  ${problems.join("\n  ")}`);
+      process.exit(1);
+    }
+    console.log(`gen --check: bindings match ${schemas.length} schema(s)`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+} else {
+  const rewritten = generate(tsDir, bfbsDir);
+  const outputs = [...walk(tsDir), ...walk(bfbsDir)].map((file) => relative(root, file));
+  console.log(`gen: ${schemas.length} schema(s) -> ${outputs.length} files (${rewritten} with imports fixed)`);
+  for (const file of outputs) console.log(`  ${file}`);
+}
