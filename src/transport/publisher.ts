@@ -30,26 +30,33 @@ import {
   FRAME_TIME_LO_OFFSET,
   NO_DOORBELL,
   POLICY_CODES,
+  PUB_CLAIM_END_OFFSET,
+  PUB_CLAIM_START_OFFSET,
   PUB_ID_OFFSET,
   PUB_OWNER_OFFSET,
   PUB_SLOT_LENGTH,
   PUB_STATE_OFFSET,
   SLOT_ACTIVE,
+  SLOT_DEAD,
   SLOT_FREE,
   SUB_CURSOR_OFFSET,
   SUB_DOORBELL_OFFSET,
+  SUB_OWNER_OFFSET,
   SUB_SLOT_LENGTH,
   SUB_STATE_OFFSET,
   TOPIC_HEAD_OFFSET,
   TOPIC_NEXT_SEQ_HI_OFFSET,
   TOPIC_NEXT_SEQ_LO_OFFSET,
   TOPIC_OLDEST_OFFSET,
+  TOPIC_DETACHED_OFFSET,
   TOPIC_READERS_PARKED_OFFSET,
+  TOPIC_RECOVERED_OFFSET,
   TOPIC_SPACE_SEQ_OFFSET,
   TOPIC_TAIL_OFFSET,
   TOPIC_WRITERS_WAITING_OFFSET,
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
+import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 
 const HEAD = TOPIC_HEAD_OFFSET >> 2;
 const TAIL = TOPIC_TAIL_OFFSET >> 2;
@@ -59,6 +66,8 @@ const OLDEST = TOPIC_OLDEST_OFFSET >> 2;
 const READERS_PARKED = TOPIC_READERS_PARKED_OFFSET >> 2;
 const WRITERS_WAITING = TOPIC_WRITERS_WAITING_OFFSET >> 2;
 const SPACE_SEQ = TOPIC_SPACE_SEQ_OFFSET >> 2;
+const DETACHED = TOPIC_DETACHED_OFFSET >> 2;
+const RECOVERED = TOPIC_RECOVERED_OFFSET >> 2;
 const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
 const DROP_OLDEST = POLICY_CODES["drop-oldest"];
@@ -80,6 +89,9 @@ export class Publisher {
   readonly #f64: Float64Array;
   readonly #counters: number;
   readonly #slot: number;
+  /** Int32 indices of this slot's claim intent words. */
+  readonly #intentStart: number;
+  readonly #intentEnd: number;
   readonly #mask: number;
   readonly #capacity: number;
   readonly #data: number;
@@ -97,7 +109,7 @@ export class Publisher {
   /** End of this publisher's last commit: a claim starting there needs no turn check. */
   #lastEnd = -1;
 
-  /** Takes a publisher slot of the topic; use Topic.publisher(). */
+  /** Takes a publisher slot of the topic; use Topic.publisher(). `owner` is the process id between processes. */
   constructor(seg: TopicSegment, owner = 0) {
     this.#seg = seg;
     this.topic = seg.name;
@@ -110,6 +122,8 @@ export class Publisher {
     this.#maxFrame = seg.maxFrame;
     this.#policy = seg.policyCode;
     this.#slot = this.#takeSlot(owner);
+    this.#intentStart = this.#slotWord(PUB_CLAIM_START_OFFSET);
+    this.#intentEnd = this.#slotWord(PUB_CLAIM_END_OFFSET);
     this.id = seg.session.nextPublisherId();
     this.#i32[(seg.pubTableOffset + this.#slot * PUB_SLOT_LENGTH + PUB_ID_OFFSET) >> 2] = this.id;
     this.#counters = (seg.countersOffset + pubCountersOffset(this.#slot)) >> 3;
@@ -157,6 +171,9 @@ export class Publisher {
       const end = (head + pad + record) | 0;
       const limit = (end - capacity) | 0;
       if (((this.#floor - limit) | 0) < 0 && !this.#makeRoom(limit)) return -1;
+      // The intent goes first, so that if this process dies after the CAS its claim can be recovered.
+      i32[this.#intentStart] = head;
+      i32[this.#intentEnd] = end;
       if (Atomics.compareExchange(i32, HEAD, head, end) !== head) continue; // SYNC head
       if (this.#policy === DROP_OLDEST) this.#evict(limit);
       if (pad >= HDR) {
@@ -190,7 +207,7 @@ export class Publisher {
     const start = this.#claimStart;
     // Publishers commit in claim order: wait for the one that claimed before us. If our previous
     // commit ended where this claim starts, nobody claimed in between and TAIL is already ours.
-    if (start !== this.#lastEnd) while (Atomics.load(i32, TAIL) !== start) this.#awaitTurn(start); // SYNC tail
+    if (start !== this.#lastEnd && Atomics.load(i32, TAIL) !== start) this.#awaitTurn(start); // SYNC tail
     const lo = i32[NEXT_SEQ_LO]!;
     const hi = i32[NEXT_SEQ_HI]!;
     const h = this.#frameAt;
@@ -263,13 +280,20 @@ export class Publisher {
       return false;
     }
     const i32 = this.#i32;
-    const deadline = performance.now() + this.#seg.blockTimeoutMs;
+    const started = performance.now();
+    const deadline = started + this.#seg.blockTimeoutMs;
+    let livenessAt = started + LIVENESS_CHECK_MS;
     this.#f64[this.#counters + PUB_COUNTERS.blocked]! += 1;
     for (let spin = 0; ; spin++) {
       slowest = this.#refreshFloor();
       if (((this.#floor - limit) | 0) >= 0) return true;
       if (spin < BLOCK_SPINS) continue;
-      const left = deadline - performance.now();
+      const now = performance.now();
+      if (now >= livenessAt && slowest >= 0) {
+        livenessAt = now + LIVENESS_CHECK_MS;
+        if (this.#detachIfDead(slowest)) continue;
+      }
+      const left = deadline - now;
       if (left <= 0) throw errors.publishTimeout(this.topic, this.#seg.blockTimeoutMs, slowest);
       // Park: announce, re-check, then sleep on SPACE_SEQ; a reader that frees space bumps it.
       const seen = Atomics.load(i32, SPACE_SEQ);
@@ -282,6 +306,22 @@ export class Publisher {
         Atomics.sub(i32, WRITERS_WAITING, 1);
       }
     }
+  }
+
+  /** Detaches subscriber `slot` if its process died; true when it did. */
+  #detachIfDead(slot: number): boolean {
+    const i32 = this.#i32;
+    const seg = this.#seg;
+    const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
+    if (isOwnerAlive(i32[base + (SUB_OWNER_OFFSET >> 2)]!)) return false;
+    if (Atomics.compareExchange(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_DEAD) !== SLOT_ACTIVE) return false;
+    Atomics.add(i32, DETACHED, 1);
+    const bell = Atomics.load(i32, base + (SUB_DOORBELL_OFFSET >> 2));
+    if (bell !== (NO_DOORBELL | 0)) {
+      const parked = (seg.session.doorbellOffset(bell) + DOORBELL_PARKED_OFFSET) >> 2;
+      if (Atomics.load(seg.session.i32, parked) !== 0) Atomics.sub(i32, READERS_PARKED, 1); // its park never ends
+    }
+    return true;
   }
 
   /** Drop-oldest: moves OLDEST past `limit` record by record before the space is overwritten. */
@@ -306,11 +346,58 @@ export class Publisher {
 
   /**
    * Another publisher claimed before us and has not committed yet: spin, then sleep 50 µs at a time
-   * so that a publisher preempted in the middle of its frame gets the core back.
+   * so that a publisher preempted in the middle of its frame gets the core back. After
+   * LIVENESS_CHECK_MS without progress, check whether the publisher holding the turn died.
    */
   #awaitTurn(start: number): void {
-    for (let spin = 0; spin < 200; spin++) if (Atomics.load(this.#i32, TAIL) === start) return;
-    this.#seg.waitOps.wait(this.#i32, TAIL, Atomics.load(this.#i32, TAIL), 0.05);
+    const i32 = this.#i32;
+    let since = 0;
+    for (let round = 0; Atomics.load(i32, TAIL) !== start; round++) {
+      if (round < 200) continue;
+      this.#seg.waitOps.wait(i32, TAIL, Atomics.load(i32, TAIL), 0.05);
+      if ((round & 31) !== 0) continue;
+      const now = performance.now();
+      if (since === 0) since = now;
+      else if (now - since > LIVENESS_CHECK_MS) {
+        this.#recoverDeadClaim();
+        since = now;
+      }
+    }
+  }
+
+  /**
+   * If the claim starting at TAIL belongs to a publisher whose process died, turns it into padding
+   * and commits it, so the commits after it can go on. Its partial frame is never delivered.
+   */
+  #recoverDeadClaim(): void {
+    const i32 = this.#i32;
+    const seg = this.#seg;
+    const tail = Atomics.load(i32, TAIL);
+    if (Atomics.load(i32, HEAD) === tail) return;
+    let dead = -1;
+    for (let slot = 0; slot < seg.maxPublishers; slot++) {
+      const base = (seg.pubTableOffset + slot * PUB_SLOT_LENGTH) >> 2;
+      if (Atomics.load(i32, base + (PUB_STATE_OFFSET >> 2)) !== SLOT_ACTIVE) continue;
+      if (Atomics.load(i32, base + (PUB_CLAIM_START_OFFSET >> 2)) !== tail) continue;
+      if (isOwnerAlive(i32[base + (PUB_OWNER_OFFSET >> 2)]!)) return; // a live publisher holds the turn
+      dead = slot;
+    }
+    if (dead < 0) return;
+    const base = (seg.pubTableOffset + dead * PUB_SLOT_LENGTH) >> 2;
+    if (Atomics.compareExchange(i32, base + (PUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_DEAD) !== SLOT_ACTIVE) return;
+    const end = Atomics.load(i32, base + (PUB_CLAIM_END_OFFSET >> 2));
+    for (let at = tail; at !== end; ) {
+      const remaining = this.#capacity - (at & this.#mask);
+      const chunk = Math.min(remaining, (end - at) >>> 0);
+      if (chunk >= HDR) {
+        const p = (this.#data + (at & this.#mask)) >> 2;
+        i32[p] = chunk - HDR;
+        i32[p + 1] = FRAME_FLAG_PADDING;
+      }
+      at = (at + chunk) | 0;
+    }
+    Atomics.store(i32, TAIL, end); // SYNC tail
+    Atomics.add(i32, RECOVERED, 1);
   }
 
   /** Rings the doorbell of every active subscriber whose host said it is parked. */

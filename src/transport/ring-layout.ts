@@ -86,6 +86,10 @@ export const TOPIC_READERS_PARKED_OFFSET = 3 * LINE_PAIR;
 export const TOPIC_WRITERS_WAITING_OFFSET = TOPIC_READERS_PARKED_OFFSET + 4;
 /** u32 futex word: bumped by a subscriber that freed space while writers wait. */
 export const TOPIC_SPACE_SEQ_OFFSET = TOPIC_READERS_PARKED_OFFSET + 8;
+/** u32: subscribers detached because their process died. */
+export const TOPIC_DETACHED_OFFSET = TOPIC_READERS_PARKED_OFFSET + 12;
+/** u32: claims of dead publishers turned into padding so that commits could go on. */
+export const TOPIC_RECOVERED_OFFSET = TOPIC_READERS_PARKED_OFFSET + 16;
 
 /** Byte offset where the publisher table starts. */
 export const TOPIC_TABLES_START = 4 * LINE_PAIR;
@@ -99,6 +103,10 @@ export const PUB_STATE_OFFSET = 0;
 export const PUB_ID_OFFSET = 4;
 /** u32: owner (process id, or 0 between threads). */
 export const PUB_OWNER_OFFSET = 8;
+/** u32 position: start of the claim this publisher is making or made last (written before its CAS on HEAD). */
+export const PUB_CLAIM_START_OFFSET = 12;
+/** u32 position: end of that claim. */
+export const PUB_CLAIM_END_OFFSET = 16;
 
 // ---- subscriber slot (one per subscriber, each on its own line pair) ----
 /** Bytes per subscriber slot. */

@@ -69,6 +69,8 @@ export const SESSION_ID_LENGTH_OFFSET = 132;
 export const SESSION_ID_OFFSET = 136;
 /** Longest session id in bytes. */
 export const SESSION_ID_MAX_LENGTH = 60;
+/** u32: process id of the session's creator; a reaper removes the segments of a session whose creator is dead. */
+export const SESSION_OWNER_PID_OFFSET = SESSION_ID_OFFSET + SESSION_ID_MAX_LENGTH;
 /** Byte offset where the topic table starts. */
 export const SESSION_TABLES_START = 256;
 

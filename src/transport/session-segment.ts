@@ -28,6 +28,7 @@ import {
   SESSION_MAX_SUBSCRIBERS_OFFSET,
   SESSION_MAX_TOPICS_OFFSET,
   SESSION_NEXT_PUBLISHER_ID_OFFSET,
+  SESSION_OWNER_PID_OFFSET,
   SESSION_SEGMENT_LENGTH_OFFSET,
   SESSION_TOPIC_TABLE_OFFSET,
   SESSION_VERSION,
@@ -132,7 +133,7 @@ export class SessionSegment {
   }
 
   /** Formats a fresh, zeroed segment (its length must be at least lengthFor(limits)) and returns a view of it. */
-  static create(sab: SharedArrayBuffer, sessionId: string, limits: SessionLimits): SessionSegment {
+  static create(sab: SharedArrayBuffer, sessionId: string, limits: SessionLimits, ownerPid = 0): SessionSegment {
     const g = sessionGeometry(limits.maxTopics, limits.maxDoorbells, limits.maxInstances, limits.maxPublishers, limits.maxSubscribers);
     if (sab.byteLength < g.segmentLength) throw errors.segmentTooSmall("session segment", sab.byteLength, g.segmentLength);
     const i32 = new Int32Array(sab);
@@ -151,6 +152,7 @@ export class SessionSegment {
     set(SESSION_COUNTERS_OFFSET, g.countersOffset);
     set(SESSION_COUNTER_BLOCK_LENGTH_OFFSET, g.counterBlockLength);
     set(SESSION_NEXT_PUBLISHER_ID_OFFSET, 1);
+    set(SESSION_OWNER_PID_OFFSET, ownerPid);
     writeName(new Uint8Array(sab), SESSION_ID_LENGTH_OFFSET, SESSION_ID_OFFSET, SESSION_ID_MAX_LENGTH, sessionId, "session");
     set(SESSION_VERSION_OFFSET, SESSION_VERSION);
     // SYNC magic: the magic is written last, so an attacher that sees it sees a formatted header.
@@ -162,6 +164,11 @@ export class SessionSegment {
   static attach(sab: SharedArrayBuffer): SessionSegment {
     checkSegment(sab, SIGNATURE);
     return new SessionSegment(sab);
+  }
+
+  /** Process id of the session's creator (0 between threads). */
+  get ownerPid(): number {
+    return this.i32[SESSION_OWNER_PID_OFFSET >> 2]!;
   }
 
   /** Claims a topic table entry and records the topic in it; returns the entry's index. */

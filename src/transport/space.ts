@@ -14,6 +14,7 @@ import { POLICY_CODES } from "./ring-layout.js";
 import type { SegmentStore } from "./segment-store.js";
 import { DEFAULT_SESSION_LIMITS, type SessionLimits, SessionSegment } from "./session-segment.js";
 import { type TopicStats, readTopicStats } from "./stats.js";
+import { reapDeadSessions } from "./reaper.js";
 import { Topic, type TopicHandle, storeFor } from "./topic.js";
 import { type TopicOptions, formatTopicSegment, resolveTopicConfig, topicSegmentLength } from "./topic-segment.js";
 
@@ -59,8 +60,10 @@ export class SharedSpace {
     }
     const store = storeFor(options.transport ?? "threads");
     const sessionId = options.sessionId ?? randomUUID();
+    if (store.kind === "shm") reapDeadSessions(store);
     const created = store.create(sessionId, "session", SessionSegment.lengthFor(limits));
-    return new SharedSpace(store, SessionSegment.create(created.sab, sessionId, limits), created.name);
+    const owner = store.kind === "shm" ? process.pid : 0;
+    return new SharedSpace(store, SessionSegment.create(created.sab, sessionId, limits, owner), created.name);
   }
 
   /** Creates a topic segment and records the topic in the session; returns its handle. */

@@ -242,7 +242,8 @@ export class Subscriber {
         const h = (data + (cursor & mask)) >> 2;
         const length = i32[h]!;
         if ((i32[h + 1]! & FRAME_FLAG_PADDING) !== 0) {
-          cursor = (cursor + remaining) | 0;
+          // Wrap padding runs to the end of the lap; a dead publisher's recovered claim may be shorter.
+          cursor = (cursor + ((HDR + length + 7) & ~7)) | 0;
           continue;
         }
         if ((count & (CURSOR_PUBLISH_EVERY - 1)) === CURSOR_PUBLISH_EVERY - 1) Atomics.store(i32, this.#cursorWord, cursor);
@@ -286,8 +287,12 @@ export class Subscriber {
         }
         // SYNC oldest: publishers move OLDEST past a record before writing over it.
         if (this.#lapped(cursor)) continue; // overwritten while copying: retry
-        if (padding || length > seg.maxFrame) {
-          cursor = (cursor + remaining) | 0;
+        if (padding) {
+          cursor = (cursor + (remaining < HDR ? remaining : (HDR + length + 7) & ~7)) | 0;
+          continue;
+        }
+        if (length > seg.maxFrame) {
+          cursor = (cursor + remaining) | 0; // unreachable for a validated record; never loop on one
           continue;
         }
         cursor = (cursor + ((HDR + length + 7) & ~7)) | 0;

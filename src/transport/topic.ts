@@ -18,6 +18,7 @@ import { SessionSegment } from "./session-segment.js";
 import { type TopicStats, readTopicStats } from "./stats.js";
 import { type SubscriberOptions, Subscriber } from "./subscriber.js";
 import { TopicSegment } from "./topic-segment.js";
+import { TOPIC_DETACHED_OFFSET, TOPIC_RECOVERED_OFFSET } from "./ring-layout.js";
 
 /** Everything another thread or process needs to attach to a topic. */
 export interface TopicHandle {
@@ -73,14 +74,28 @@ export class Topic {
     return this.segment.capacity;
   }
 
-  /** A new publisher (takes a publisher slot until closed). */
-  publisher(owner = 0): Publisher {
+  /** A new publisher (takes a publisher slot until closed). Between processes its owner is this process. */
+  publisher(owner = this.#defaultOwner()): Publisher {
     return new Publisher(this.segment, owner);
   }
 
   /** A new subscriber that reads every frame published from now on (takes a slot until closed). */
   subscriber(options: SubscriberOptions = {}): Subscriber {
-    return new Subscriber(this.segment, options);
+    return new Subscriber(this.segment, { owner: this.#defaultOwner(), ...options });
+  }
+
+  /** Subscribers detached because their process died, and dead publishers' claims recovered. */
+  faults(): { detachedSubscribers: number; recoveredClaims: number } {
+    const i32 = this.segment.i32;
+    return {
+      detachedSubscribers: Atomics.load(i32, TOPIC_DETACHED_OFFSET >> 2),
+      recoveredClaims: Atomics.load(i32, TOPIC_RECOVERED_OFFSET >> 2),
+    };
+  }
+
+  /** Slots record the owning process between processes, so that peers can detect its death. */
+  #defaultOwner(): number {
+    return this.segment.waitOps.kind === "shm" ? process.pid : 0;
   }
 
   /** The topic's counters. */
