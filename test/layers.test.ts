@@ -26,7 +26,7 @@ test("no layer imports a higher layer, and root modules import no layer", () => 
   for (const file of files(src)) {
     const from = layerOf(file);
     const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(/(?:import|export)[^"']*?from\s+["'](\.[^"']+)["']/g)) {
+    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s*(?:[^"';]*?\sfrom\s*)?["'](\.[^"']+)["']/g)) {
       const target = join(file, "..", m[1]!);
       if (!target.startsWith(src)) continue;
       const to = layerOf(target);
