@@ -57,6 +57,8 @@ async function trial(_case: string, impl: string, opts: TrialOptions): Promise<T
   let percent = 0;
   const [result] = (await runWorkers(SUITE, specs, ctl, opts, {
     timeoutMs: opts.idleMs + 30_000,
+    finishTimeoutMs: 5 * WAKE_MS + 1000,
+    finishHint: `the waiter should see STOP within ${WAKE_MS} ms (${impl === "baseline" ? "Atomics.wait" : "sub.wait"}(${WAKE_MS}) returns at its timeout)`,
     whileRunning: async () => {
       await sleep(SETTLE_MS);
       const cpu0 = process.cpuUsage();

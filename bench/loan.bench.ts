@@ -41,8 +41,6 @@ const LAST_PAGE = FRAME - PAGE;
 const CAPACITY = 1 << 23;
 /** postMessage: at most this many 1 MiB clones queued. */
 const PM_WINDOW = 4;
-/** Clock read on every frame: frames are ~10 µs apart, a clock read is ~0.05 µs. */
-const MASK = 0;
 
 /** The 256 stores of one frame. */
 function fill(i32: Int32Array, firstWord: number, value: number): void {
@@ -53,7 +51,7 @@ function fill(i32: Int32Array, firstWord: number, value: number): void {
 
 const rawPub: RoleFn = (h: RawSabHandle, ctl, o) => {
   const w = new RawSabWriter(h);
-  const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+  const meter = new RateMeter(o.warmMs, o.measureMs);
   readyAndWaitForGo(ctl);
   let i = 0;
   let sum = 0;
@@ -72,7 +70,7 @@ const rawPub: RoleFn = (h: RawSabHandle, ctl, o) => {
 
 const rawSub: RoleFn = (h: RawSabHandle, ctl, o) => {
   const r = new RawSabReader(h);
-  const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+  const meter = new RateMeter(o.warmMs, o.measureMs);
   let sum = 0;
   const handler = (bytes: Uint8Array, offset: number): void => {
     sum = (sum + bytes[offset] + bytes[offset + LAST_PAGE]) | 0;
@@ -92,7 +90,7 @@ const etherPub: RoleFn = (handle: TopicHandle, ctl, o) => {
   // a new view per frame. One Int32Array over the segment, made once, writes the words.
   const words = new Int32Array(p.buffer.buffer);
   const base = p.buffer.byteOffset;
-  const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+  const meter = new RateMeter(o.warmMs, o.measureMs);
   readyAndWaitForGo(ctl);
   let i = 0;
   let sum = 0;
@@ -112,7 +110,7 @@ const etherPub: RoleFn = (handle: TopicHandle, ctl, o) => {
 
 const etherSub: RoleFn = (handle: TopicHandle, ctl, o) => {
   const s = Topic.attach(handle).subscriber({ wait: "spin" });
-  const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+  const meter = new RateMeter(o.warmMs, o.measureMs);
   let sum = 0;
   const handler = (f: { buffer: Uint8Array; offset: number }): void => {
     sum = (sum + f.buffer[f.offset] + f.buffer[f.offset + LAST_PAGE]) | 0;
@@ -130,7 +128,7 @@ const etherSub: RoleFn = (handle: TopicHandle, ctl, o) => {
 const pmPub: RoleFn = (port: MessagePort, ctl, o) => {
   const frame = new Uint8Array(FRAME);
   const words = new Int32Array(frame.buffer);
-  const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+  const meter = new RateMeter(o.warmMs, o.measureMs);
   readyAndWaitForGo(ctl);
   let i = 0;
   let sum = 0;
@@ -149,7 +147,7 @@ const pmPub: RoleFn = (port: MessagePort, ctl, o) => {
 
 const pmSub: RoleFn = (port: MessagePort, ctl, o) =>
   new Promise<SubResult>((resolve) => {
-    const meter = new RateMeter(o.warmMs, o.measureMs, MASK);
+    const meter = new RateMeter(o.warmMs, o.measureMs);
     let sum = 0;
     port.on("message", (m: Uint8Array | null) => {
       if (m === null) {
@@ -201,6 +199,7 @@ export const scenario: Scenario = {
   cases: [
     {
       name: "loan-1MiB",
+      cores: 2,
       what:
         "1 MiB frames written in place through a loan (one word per 4 KiB page); postMessage clones " +
         "its 1 MiB Uint8Array; msgs/s and GB/s at the subscriber",

@@ -113,12 +113,14 @@ export const scenario: Scenario = {
   cases: [
     {
       name: "read-1KiB",
+      cores: 1,
       what: "read one 1 KiB frame in place (first byte), single thread, tinybench, µs per frame",
       impls: [{ name: "ether" }, { name: "raw-sab" }],
       goals: [],
     },
     {
       name: "read-1MiB",
+      cores: 1,
       what: "read one 1 MiB frame in place (first byte), single thread, tinybench, µs per frame",
       impls: [{ name: "ether" }, { name: "raw-sab" }],
       goals: [goal],

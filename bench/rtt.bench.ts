@@ -15,9 +15,6 @@ import { RawSabReader, RawSabWriter, createRawSab, type RawSabHandle } from "./p
 const SUITE = "rtt";
 const FRAME = 64;
 const CAPACITY = 1 << 16;
-/** Clock read every 256 round trips (SAB) or 16 (postMessage). */
-const SAB_MASK = 255;
-const PM_MASK = 15;
 
 interface PingResult {
   /** Mean round trip in µs. */
@@ -43,7 +40,7 @@ const rawPinger: RoleFn = (d: PairData<RawSabHandle>, ctl, o) => {
   const w = new RawSabWriter(d.ping);
   const r = new RawSabReader(d.pong);
   const src = new Uint8Array(FRAME);
-  const meter = new RateMeter(o.warmMs, o.measureMs, SAB_MASK);
+  const meter = new RateMeter(o.warmMs, o.measureMs);
   let sum = 0;
   const onPong = (bytes: Uint8Array, offset: number): void => {
     sum = (sum + bytes[offset]) | 0;
@@ -84,7 +81,7 @@ const etherPinger: RoleFn = (d: PairData<TopicHandle>, ctl, o) => {
   const p = Topic.attach(d.ping).publisher();
   const s = Topic.attach(d.pong).subscriber({ wait: "spin" });
   const src = new Uint8Array(FRAME);
-  const meter = new RateMeter(o.warmMs, o.measureMs, SAB_MASK);
+  const meter = new RateMeter(o.warmMs, o.measureMs);
   let sum = 0;
   const onPong = (f: { buffer: Uint8Array; offset: number }): void => {
     sum = (sum + f.buffer[f.offset]) | 0;
@@ -139,7 +136,7 @@ const etherPonger: RoleFn = (d: PairData<TopicHandle>, ctl) => {
 const pmPinger: RoleFn = (port: MessagePort, ctl, o) =>
   new Promise<PingResult>((resolve) => {
     const msg = { seq: 0 };
-    const meter = new RateMeter(o.warmMs, o.measureMs, PM_MASK);
+    const meter = new RateMeter(o.warmMs, o.measureMs);
     let sum = 0;
     let expected = 0;
     port.on("message", (m: { seq: number }) => {
@@ -215,8 +212,9 @@ export const scenario: Scenario = {
   cases: [
     {
       name: "rtt-spin",
+      cores: 2,
       what: "ping-pong of a 64 B frame between two spinning threads over two topics, µs per round trip",
-      impls: [{ name: "ether" }, { name: "raw-sab" }, { name: "postMessage" }],
+      impls: [{ name: "ether" }, { name: "raw-sab" }, { name: "postMessage", cores: 1 }],
       goals: [
         {
           label: "ether <= 1.5x raw-sab round trip",

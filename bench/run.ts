@@ -159,10 +159,17 @@ function table(header: string[], rows: string[][], rightAlign: ReadonlySet<numbe
 interface ResultRow extends Summary {
   /** Median cores the trial processes kept busy (printed only: shows starved trials). */
   cores: number;
+  /** Cores the trial keeps busy on an idle machine, when the case says. */
+  expectCores: number | undefined;
   suite: string;
   case: string;
   impl: string;
   metric: Metric;
+}
+
+/** True when the row's trials kept well under the cores they use on an idle machine. */
+function starved(r: ResultRow): boolean {
+  return r.expectCores !== undefined && r.cores < 0.75 * r.expectCores;
 }
 
 function evaluateGoal(g: GoalDef, rows: readonly ResultRow[], planned: ReadonlySet<string>): { value: string; status: string } {
@@ -177,7 +184,7 @@ function evaluateGoal(g: GoalDef, rows: readonly ResultRow[], planned: ReadonlyS
   const v = g.kind === "ratio" ? a.median / b.median : a.median - b.median;
   const met = g.op === ">=" ? v >= g.target : g.op === "<=" ? v <= g.target : v < g.target;
   const value = g.kind === "ratio" ? `${v.toFixed(2)}x` : `${v >= 0 ? "+" : ""}${v.toFixed(2)} ${g.a.metric}`;
-  return { value, status: met ? "met" : "NOT MET" };
+  return { value, status: (met ? "met" : "NOT MET") + (starved(a) || starved(b) ? " (starved: unreliable)" : "") };
 }
 
 async function main(): Promise<void> {
@@ -254,6 +261,7 @@ async function main(): Promise<void> {
             metric: entry.metric,
             ...summarize(entry.values),
             cores: summarize(entry.cores).median,
+            expectCores: impl.cores ?? def.cores,
           });
         }
       }
@@ -273,11 +281,17 @@ async function main(): Promise<void> {
         fmtValue(r.metric, r.min),
         fmtValue(r.metric, r.max),
         String(r.runs),
-        r.cores.toFixed(2),
+        r.cores.toFixed(2) + (starved(r) ? " !" : "  "),
       ]),
       new Set([4, 5, 6, 7, 8]),
     ),
   );
+  if (rows.some(starved)) {
+    console.log(
+      "! median cores busy under 3/4 of what the trial uses on an idle machine: other work starved\n" +
+        "  these trials, so their figures and the goals that use them are unreliable; rerun when quiet",
+    );
+  }
   console.log();
   const goals = selected.flatMap((c) => c.def.goals);
   if (goals.length > 0) console.log(

@@ -3,6 +3,7 @@
  * fresh `node dist/bench/trial.js '<spec>'` for every trial, so no JIT state, heap or leftover thread
  * of one trial can affect the next.
  */
+import { lastRunCores } from "./lib/harness.js";
 import { loadScenario } from "./scenarios.js";
 import type { TrialOptions } from "./lib/scenario.js";
 
@@ -19,9 +20,12 @@ try {
   const t0 = performance.now();
   const values = await (await loadScenario(spec.suite)).trial(spec.case, spec.impl, spec.opts);
   const cpu = process.cpuUsage(cpu0);
-  // Cores this process used on average: a 2-thread spinning trial far below 2 was starved by
-  // something else on the machine (shown in the progress line, not part of the results).
-  const cores = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
+  for (const [metric, v] of Object.entries(values)) {
+    if (!Number.isFinite(v) || v < 0 || (v === 0 && metric !== "%cpu")) throw new Error(`trial measured ${metric}=${v}`);
+  }
+  // Cores this process kept busy while its workers ran (or over the whole trial for single-thread
+  // trials): a trial of two spinning threads far below 2 was starved by other work on the machine.
+  const cores = lastRunCores ?? (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
   process.stdout.write(JSON.stringify({ ok: true, values, cores }) + "\n");
   process.exit(0);
 } catch (e) {

@@ -45,12 +45,12 @@ export interface EtherStreamData {
  * Publisher and subscriber roles moving `frame`-byte frames: the publisher copies one reused buffer
  * per frame (`publish`, one copy), the subscriber reads the first byte in place.
  */
-export function etherStreamRoles(frame: number, mask: number): { pub: RoleFn; sub: RoleFn } {
+export function etherStreamRoles(frame: number): { pub: RoleFn; sub: RoleFn } {
   const pub: RoleFn = (d: EtherStreamData, ctl, o) => {
     const topic = Topic.attach(d.handle);
     const p = topic.publisher();
     const src = new Uint8Array(frame);
-    const meter = new RateMeter(o.warmMs, o.measureMs, mask);
+    const meter = new RateMeter(o.warmMs, o.measureMs);
     readyAndWaitForGo(ctl);
     let i = 0;
     let sum = 0;
@@ -72,7 +72,7 @@ export function etherStreamRoles(frame: number, mask: number): { pub: RoleFn; su
     const topic = Topic.attach(d.handle);
     const wait = d.wait ?? "spin";
     const s = topic.subscriber({ wait });
-    const meter = new RateMeter(o.warmMs, o.measureMs, mask);
+    const meter = new RateMeter(o.warmMs, o.measureMs);
     let sum = 0;
     const handler = (f: { buffer: Uint8Array; offset: number }): void => {
       sum = (sum + f.buffer[f.offset]) | 0;

@@ -20,11 +20,21 @@ export interface RunOptions {
   readonly whileRunning?: () => Promise<void>;
   /** Watchdog: a trial that takes longer fails instead of hanging the suite. */
   readonly timeoutMs?: number;
+  /** After `whileRunning`, workers must finish within this many ms (default 10 000)… */
+  readonly finishTimeoutMs?: number;
+  /** …or the trial fails with this hint (what the workers were expected to do). */
+  readonly finishHint?: string;
 }
 
 const WORKER_URL = new URL("../worker.js", import.meta.url);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Cores this process kept busy from GO until every worker returned, in the last `runWorkers`
+ * (undefined before the first). A trial of two spinning threads should show close to 2.
+ */
+export let lastRunCores: number | undefined;
 
 /** Runs one worker per spec and returns their results in spec order. */
 export async function runWorkers(
@@ -63,10 +73,27 @@ export async function runWorkers(
       while (Atomics.load(ctl, READY) < specs.length) await sleep(1);
     })();
     await Promise.race([allReady, failed, watchdog]);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const measured = <T>(p: Promise<T>): Promise<T> =>
+      p.then((r) => {
+        const cpu = process.cpuUsage(cpu0);
+        lastRunCores = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
+        return r;
+      });
     Atomics.store(ctl, GO, 1);
     Atomics.notify(ctl, GO);
-    if (run.whileRunning) await Promise.race([run.whileRunning(), failed, watchdog]);
-    return await Promise.race([Promise.all(results), watchdog]);
+    if (!run.whileRunning) return await Promise.race([measured(Promise.all(results)), watchdog]);
+    await Promise.race([run.whileRunning(), failed, watchdog]);
+    const finishMs = run.finishTimeoutMs ?? 10_000;
+    const late = new Promise<never>((_, reject) => {
+      const t = setTimeout(
+        () => reject(new Error(`workers did not finish within ${finishMs} ms after the measured part: ${run.finishHint ?? ""}`)),
+        finishMs,
+      );
+      t.unref();
+    });
+    return await Promise.race([measured(Promise.all(results)), watchdog, late]);
   } finally {
     clearTimeout(timer);
     await Promise.all(workers.map((w) => w.terminate()));

@@ -25,6 +25,8 @@ export interface ImplDef {
   readonly name: string;
   /** Measured only in full runs (left out of `--quick` to stay within its time budget). */
   readonly fullOnly?: boolean;
+  /** Overrides the case's `cores` for this implementation. */
+  readonly cores?: number;
 }
 
 /** A named reference to one measured median. */
@@ -53,6 +55,11 @@ export interface CaseDef {
   readonly goals: readonly GoalDef[];
   /** One line for the README and `--list`. */
   readonly what: string;
+  /**
+   * Cores a trial keeps busy on an idle machine (2: two spinning threads; 1: single thread). Rows
+   * whose median falls below 3/4 of it are flagged as starved by other work on the machine.
+   */
+  readonly cores?: number;
 }
 
 /** Runs in a worker; receives the data its trial gave it and the trial's control block. */
