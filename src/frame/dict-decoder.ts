@@ -18,6 +18,7 @@
 import { EtherError, errors } from "../errors.js";
 import { bytesToBigint } from "./bigint-bytes.js";
 import { HASH_SEED, KeyShape, KeyShapeCache, hashStep } from "./dict-keys.js";
+import { READ_BOOL, READ_NULL, READ_NUMBER, ReadTemplate } from "./dict-read-template.js";
 import * as W from "./dict-wire.js";
 import { decodeUtf8 } from "./utf8.js";
 
@@ -29,15 +30,19 @@ export interface DictDecoderOptions {
 
 /** Longest BigIntWide the reader converts (V8 bigints top out near 2^30 bits). */
 const MAX_WIDE_BYTES = 1 << 24;
+const MAX_READ_TEMPLATES = 4;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Reads dict frames. Keeps a cache of key shapes, so one decoder per subscription is best. */
 export class DictDecoder {
   private readonly topic: string | undefined;
   private readonly shapes = new KeyShapeCache();
+  private u8: Uint8Array | null = null;
+  private u8Offset = 0;
   private buffer: ArrayBufferLike | null = null;
   private view: DataView = new DataView(new ArrayBuffer(0));
   private bytes: Uint8Array = new Uint8Array(0);
+  private words: Int32Array = new Int32Array(0);
   private base = 0;
   private end = 0;
   private budget = 0;
@@ -47,6 +52,16 @@ export class DictDecoder {
   private vtSize = 0;
   private tSize = 0;
   private count = 0;
+  // Set by value() for a number, boolean or null: where its kind byte and payload were (0: absent).
+  private kindAt = 0;
+  private dataAt = 0;
+  /** Whether shape() found the keys in its cache (a recurring shape) rather than decoding them. */
+  private shapeWasCached = false;
+  // The root dict of the frame being parsed, for read templates.
+  private readonly rootSlots: number[] = [];
+  private readonly rootKindAt: number[] = [];
+  private readonly rootDataAt: number[] = [];
+  private readonly templates: ReadTemplate[] = [];
 
   constructor(options: DictDecoderOptions = {}) {
     this.topic = options.topic;
@@ -61,14 +76,37 @@ export class DictDecoder {
     if (!(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 && offset + length <= u8.length)) {
       throw this.bad(`range offset=${offset} length=${length} is outside the ${u8.length}-byte view`);
     }
-    if (!LITTLE_ENDIAN) throw this.bad("dict frames need a little-endian host");
-    const buffer = u8.buffer;
-    if (buffer !== this.buffer) {
-      this.buffer = buffer;
-      this.view = new DataView(buffer);
-      this.bytes = new Uint8Array(buffer);
+    // A typed array's buffer and byteOffset never change, and reading them costs more than the
+    // rest of a small decode: look them up only for a new view (or a buffer that has grown).
+    if (u8 !== this.u8 || this.u8Offset + u8.length > this.bytes.length) this.attach(u8);
+    const base = this.u8Offset + offset;
+    const templates = this.templates;
+    if ((base & 3) === 0) {
+      for (let i = 0; i < templates.length; i++) {
+        const t = templates[i]!;
+        if (t.length === length) {
+          const message = t.match(this.words, base >>> 2, this.bytes, this.view, base);
+          if (message !== undefined) return message;
+        }
+      }
     }
-    const base = u8.byteOffset + offset;
+    return this.parse(base, length);
+  }
+
+  private attach(u8: Uint8Array): void {
+    this.u8 = u8;
+    this.u8Offset = u8.byteOffset;
+    const buffer = u8.buffer;
+    if (buffer === this.buffer && this.bytes.length === buffer.byteLength) return;
+    this.buffer = buffer;
+    this.view = new DataView(buffer);
+    this.bytes = new Uint8Array(buffer);
+    this.words = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+  }
+
+  /** The validating parser, for frames no read template matches. */
+  private parse(base: number, length: number): Record<string, unknown> {
+    if (!LITTLE_ENDIAN) throw this.bad("dict frames need a little-endian host");
     this.base = base;
     this.end = base + length;
     // Each unit is a few ns of work; a well-formed frame needs fewer units than it has bytes.
@@ -164,17 +202,48 @@ export class DictDecoder {
     const shape = this.shape(keysAt, n);
     const values = this.values[depth] ?? (this.values[depth] = []);
     const view = this.view;
+    if (depth !== 0) {
+      for (let i = 0; i < n; i++) {
+        const e = valuesAt + 4 * i;
+        values[i] = this.value(e + view.getUint32(e, true), depth + 1);
+      }
+      return shape.build(values);
+    }
+    // The root: also note where flat values sit, to make a read template of a recurring shape.
+    const recurring = this.shapeWasCached;
+    let flat = true;
+    const base = this.base;
     for (let i = 0; i < n; i++) {
       const e = valuesAt + 4 * i;
-      values[i] = this.value(e + view.getUint32(e, true), depth + 1);
+      const v = (values[i] = this.value(e + view.getUint32(e, true), 1));
+      if (!flat) continue;
+      const type = typeof v;
+      if (type === "number") this.rootSlots[i] = READ_NUMBER;
+      else if (type === "boolean") this.rootSlots[i] = READ_BOOL;
+      else if (v === null) this.rootSlots[i] = READ_NULL;
+      else flat = false;
+      this.rootKindAt[i] = this.kindAt === 0 ? 0 : this.kindAt - base;
+      this.rootDataAt[i] = this.dataAt === 0 ? 0 : this.dataAt - base;
     }
+    if (flat && recurring) this.learn(shape, n);
     return shape.build(values);
+  }
+
+  /** Keeps a read template of the flat frame just parsed. */
+  private learn(shape: KeyShape, n: number): void {
+    const length = this.end - this.base;
+    if ((length & 3) !== 0 || (this.base & 3) !== 0) return;
+    const frame = this.bytes.subarray(this.base, this.end);
+    const t = new ReadTemplate(frame, shape, this.rootSlots.slice(0, n), this.rootKindAt.slice(0, n), this.rootDataAt.slice(0, n));
+    this.templates.unshift(t);
+    if (this.templates.length > MAX_READ_TEMPLATES) this.templates.pop();
   }
 
   /** The cached shape whose keys equal the `n` strings listed at `keysAt`, decoding them if new. */
   private shape(keysAt: number, n: number): KeyShape {
     const recent = this.shapes.recent;
     const small = n < recent.length;
+    this.shapeWasCached = true;
     if (small) {
       const last = recent[n];
       if (last !== undefined && this.matches(last, keysAt, n)) return last;
@@ -201,6 +270,7 @@ export class DictDecoder {
       }
       found = new KeyShape(keys);
       this.shapes.add(h, found);
+      this.shapeWasCached = false;
     }
     if (small) recent[n] = found;
     return found;
@@ -234,16 +304,17 @@ export class DictDecoder {
     const tSize = this.tSize;
     const kp = this.field(t, vt, vtSize, tSize, W.F_KIND, 1);
     const kind = kp === 0 ? W.KIND_NULL : this.bytes[kp]!;
+    this.kindAt = kp;
     switch (kind) {
       case W.KIND_INT:
       case W.KIND_FLOAT: {
-        const p = this.field(t, vt, vtSize, tSize, W.F_NUM, 8);
+        const p = (this.dataAt = this.field(t, vt, vtSize, tSize, W.F_NUM, 8));
         return p === 0 ? 0 : this.view.getFloat64(p, true);
       }
       case W.KIND_NULL:
         return null;
       case W.KIND_BOOL: {
-        const p = this.field(t, vt, vtSize, tSize, W.F_FLAG, 1);
+        const p = (this.dataAt = this.field(t, vt, vtSize, tSize, W.F_FLAG, 1));
         return p !== 0 && this.bytes[p] !== 0;
       }
       case W.KIND_STRING: {

@@ -47,14 +47,21 @@ export class KeyShape {
 }
 
 /**
+ * `key` as a property name in generated object-literal source: JSON-quoted (safe for any string),
+ * except `__proto__`, which must be computed to define an own property rather than the prototype.
+ */
+export function propertyKey(key: string): string {
+  return key === "__proto__" ? '["__proto__"]' : JSON.stringify(key);
+}
+
+/**
  * A function returning an object literal with these keys, e.g. `v => ({"seq": v[0], "t": v[1]})`.
- * Keys are JSON-quoted, so any string is safe; `__proto__` is a computed key, which defines an own
- * property instead of setting the prototype. Falls back to assignment when code generation from
+ * Keys are written with `propertyKey`. Falls back to assignment when code generation from
  * strings is disabled or the shape is large.
  */
 function compile(keys: readonly string[]): Build {
   if (keys.length <= MAX_FACTORY_KEYS) {
-    const props = keys.map((k, i) => `${k === "__proto__" ? '["__proto__"]' : JSON.stringify(k)}: v[${i}]`);
+    const props = keys.map((k, i) => `${propertyKey(k)}: v[${i}]`);
     try {
       return new Function("v", `"use strict"; return { ${props.join(", ")} };`) as Build;
     } catch {

@@ -85,6 +85,26 @@ describe("dict decoder on corrupted frames", { timeout: 120_000 }, () => {
     );
   });
 
+  it("a decoder that has learned read templates answers exactly like a fresh one", () => {
+    const flat = fc.oneof(
+      fc.constant({ seq: 1234, t: 1.5e12, value: 0.5 }),
+      fc.constant({ a: true, b: null, c: -0, d: false }),
+      fc.dictionary(fc.constantFrom("x", "y", "z"), fc.oneof(fc.double(), fc.boolean(), fc.constant(null))).map((d) => ({ ...d })),
+    );
+    fc.assert(
+      fc.property(flat, fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }), (m, edits) => {
+        const frame = new DictEncoder().encode(m).slice();
+        const warm = new DictDecoder();
+        for (let i = 0; i < 3; i++) attempt(warm, frame, 8, 0); // learns the frame's read template
+        const bytes = frame.slice();
+        for (const [at, byte] of edits) bytes[at % bytes.length] = byte;
+        assert.deepStrictEqual(attempt(warm, bytes, 8, 0), attempt(new DictDecoder(), bytes, 8, 0));
+        assert.deepStrictEqual(attempt(warm, frame, 8, 0), attempt(new DictDecoder(), frame, 8, 0));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("truncations", () => {
     fc.assert(
       fc.property(frames, fc.nat(), (frame, cut) => decodeEverywhere(frame.subarray(0, cut % frame.length))),

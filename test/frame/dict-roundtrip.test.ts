@@ -141,6 +141,37 @@ describe("dict round trip", () => {
     check({ a: shared, b: shared, list: [shared, shared] });
   });
 
+  it("inherited enumerable properties are not encoded, on either path", () => {
+    const encoder = new DictEncoder();
+    const decoder = new DictDecoder();
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      proto.polluted = 1; // enumerable, as a prototype-pollution bug would leave it
+      for (let i = 0; i < 4; i++) {
+        const r = inRing(encoder.encode({ seq: i, v: 0.5 }));
+        assert.deepStrictEqual(Object.keys(decoder.decode(r.u8, r.offset, r.length)), ["seq", "v"]);
+      }
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
+  it("getters are read once per encode, on either path", () => {
+    const encoder = new DictEncoder();
+    const decoder = new DictDecoder();
+    let n = 0;
+    const msg = {
+      get seq(): number {
+        return ++n;
+      },
+    };
+    for (let i = 1; i <= 4; i++) {
+      const r = inRing(encoder.encode(msg));
+      assert.deepStrictEqual(decoder.decode(r.u8, r.offset, r.length), { seq: i });
+    }
+    assert.equal(n, 4);
+  });
+
   it("a 1 MiB Float32Array", () => {
     const data = new Float32Array(262_144).map((_, i) => Math.sin(i));
     const out = roundTrip({ seq: 7, data });
