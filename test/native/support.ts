@@ -1,29 +1,34 @@
 // Shared helpers of the native tests: segment bookkeeping (every segment is unlinked in an after
 // hook, even when a test fails) and child processes / workers running the fixtures.
 import { fork, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { Worker } from "node:worker_threads";
 
-import { listSegments, segmentName, shmUnlink } from "../../src/native/platform.js";
+import { listSegments, shmUnlink } from "../../src/native/platform.js";
 
-/** Per-test-file segment names: `/ether-<tag><pid>-<kind>-<hex>`, tracked for cleanup. */
+/**
+ * Per-test-file segment names, tracked for cleanup: `/ethertest-<tag>-<8 random hex>-<kind>-<32 hex>`.
+ * Deliberately not in segmentName()'s `/ether-…` namespace: a process session starting anywhere on
+ * the machine reaps `/ether-…` segments that belong to no live session, which these are not.
+ */
 export class Segments {
-  readonly #short: string;
+  readonly #prefix: string;
   readonly #names = new Set<string>();
 
   constructor(tag: string) {
-    this.#short = `${tag}${process.pid}`.slice(0, 8);
+    this.#prefix = `/ethertest-${tag}-${randomBytes(4).toString("hex")}-`;
   }
 
   /** A fresh name, remembered for cleanup. */
-  name(kind = "test"): string {
-    const name = segmentName(this.#short, kind);
+  name(kind = "seg"): string {
+    const name = `${this.#prefix}${kind}-${randomBytes(16).toString("hex")}`;
     this.#names.add(name);
     return name;
   }
 
   /** The segments of this file still present in /dev/shm. */
   present(): string[] {
-    return listSegments(`/ether-${this.#short}-`);
+    return listSegments(this.#prefix);
   }
 
   /** Unlinks every name handed out (absent ones are fine) and anything else with this prefix. */
