@@ -89,6 +89,18 @@ describe("shared memory segments", () => {
     }
   });
 
+  test("a mapping made in a worker outlives the worker once posted to the main thread", T, async () => {
+    const worker = startWorker("create-and-post", { name: segments.name() });
+    peers.push(worker);
+    const { sab } = (await worker.next()) as unknown as { sab: SharedArrayBuffer };
+    assert.equal(await worker.exited, 0);
+    assert.ok(sab instanceof SharedArrayBuffer);
+    const u8 = new Uint8Array(sab);
+    assert.equal(u8[100], 0x5a);
+    u8[8191] = 1; // still mapped, writable to the last byte
+    assert.equal(u8[8191], 1);
+  });
+
   test("data written in one process is seen in another, both ways", T, async () => {
     const name = segments.name();
     try {
