@@ -17,6 +17,7 @@
  */
 import { EtherError, errors } from "../errors.js";
 import { bytesToBigint } from "./bigint-bytes.js";
+import { BuildBudget } from "./build-budget.js";
 import { HASH_SEED, KeyShape, KeyShapeCache, hashStep } from "./dict-keys.js";
 import { READ_BOOL, READ_NULL, READ_NUMBER, ReadTemplate } from "./dict-read-template.js";
 import * as W from "./dict-wire.js";
@@ -30,7 +31,7 @@ export interface DictDecoderOptions {
 
 /** Longest BigIntWide the reader converts (V8 bigints top out near 2^30 bits). */
 const MAX_WIDE_BYTES = 1 << 24;
-const MAX_READ_TEMPLATES = 4;
+const MAX_READ_TEMPLATES = 8;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Reads dict frames. Keeps a cache of key shapes, so one decoder per subscription is best. */
@@ -62,6 +63,7 @@ export class DictDecoder {
   private readonly rootKindAt: number[] = [];
   private readonly rootDataAt: number[] = [];
   private readonly templates: ReadTemplate[] = [];
+  private readonly builds = new BuildBudget();
 
   constructor(options: DictDecoderOptions = {}) {
     this.topic = options.topic;
@@ -107,6 +109,7 @@ export class DictDecoder {
   /** The validating parser, for frames no read template matches. */
   private parse(base: number, length: number): Record<string, unknown> {
     if (!LITTLE_ENDIAN) throw this.bad("dict frames need a little-endian host");
+    this.builds.tick();
     this.base = base;
     this.end = base + length;
     // Each unit is a few ns of work; a well-formed frame needs fewer units than it has bytes.
@@ -232,7 +235,7 @@ export class DictDecoder {
   /** Keeps a read template of the flat frame just parsed. */
   private learn(shape: KeyShape, n: number): void {
     const length = this.end - this.base;
-    if ((length & 3) !== 0 || (this.base & 3) !== 0) return;
+    if ((length & 3) !== 0 || (this.base & 3) !== 0 || !this.builds.take()) return;
     const frame = this.bytes.subarray(this.base, this.end);
     const t = new ReadTemplate(frame, shape, this.rootSlots.slice(0, n), this.rootKindAt.slice(0, n), this.rootDataAt.slice(0, n));
     this.templates.unshift(t);

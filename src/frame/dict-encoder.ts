@@ -26,6 +26,7 @@
  */
 import { EtherError, errors } from "../errors.js";
 import { bigintToBytes, fitsInt64 } from "./bigint-bytes.js";
+import { BuildBudget } from "./build-budget.js";
 import { DictTemplate, SLOT_BOOL, SLOT_NULL, SLOT_NUMBER } from "./dict-template.js";
 import * as W from "./dict-wire.js";
 import { DictWriter } from "./dict-writer.js";
@@ -56,18 +57,10 @@ const TYPED: Readonly<Record<string, readonly [kind: number, field: number]>> = 
 };
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const MAX_TEMPLATES = 4;
-const MAX_CANDIDATES = 8;
+const MAX_TEMPLATES = 8;
+const MAX_CANDIDATES = 16;
 const MAX_TEMPLATE_KEYS = 64;
-/** Key strings remembered across frames before the table starts over. */
-const MAX_KEY_REFS = 4096;
 const hasOwn = Object.prototype.hasOwnProperty;
-
-/** Where a key string was last written: frame number and distance from the end. */
-interface KeyRef {
-  frame: number;
-  at: number;
-}
 
 type AnyTypedArray = ArrayBufferView & { readonly length: number };
 
@@ -75,14 +68,14 @@ type AnyTypedArray = ArrayBufferView & { readonly length: number };
 export class DictEncoder {
   private readonly w: DictWriter;
   private readonly topic: string | undefined;
-  /** Frames encoded by the general path; a KeyRef or KeyNode from an older frame is stale. */
+  /** Frames encoded by the general path; a KeyNode's keys vector from an older frame is stale. */
   private frame = 0;
-  /** Key sequences seen, each remembering its keys vector in the current frame. */
+  /** Key sequences seen, each remembering its keys block and its keys vector in the current frame. */
   private readonly trie = new KeyTrie();
-  /** Key strings of the current frame, shared by every keys vector that uses them. */
-  private readonly keyRefs = new Map<string, KeyRef>();
-  /** Per depth: child offsets, then key offsets (reused, grown on demand). */
+  /** Per depth: child offsets (reused, grown on demand). */
   private readonly offsets: number[][] = [];
+  /** Offsets of the key strings of the keys block being written. */
+  private readonly keyOffsets: number[] = [];
   /** The containers on the path being written, to catch cycles. */
   private readonly ancestors: unknown[] = [];
   /** The key or index under which each depth's child is being written, for error paths. */
@@ -95,6 +88,7 @@ export class DictEncoder {
   private readonly rootKindFromEnd: number[] = [];
   private readonly rootDataFromEnd: number[] = [];
   private readonly templates: DictTemplate[] = [];
+  private readonly builds = new BuildBudget();
   /** Flat shapes encoded once by the general path: a template is made when one comes again. */
   private readonly candidates: Array<{ shape: KeyNode; slots: string }> = [];
 
@@ -136,9 +130,9 @@ export class DictEncoder {
   private encodeGeneral(message: Record<string, unknown>): Uint8Array {
     const w = this.w;
     w.reset();
-    if (++this.frame > 0x3fffffff || this.keyRefs.size > MAX_KEY_REFS) {
+    if (++this.frame > 0x3fffffff) {
       this.frame = 1;
-      this.keyRefs.clear();
+      this.trie.clear();
     }
     this.rootTemplatable = Object.getPrototypeOf(message) === Object.prototype;
     let frame: Uint8Array;
@@ -148,6 +142,7 @@ export class DictEncoder {
       this.ancestors.length = 0;
       throw e;
     }
+    this.builds.tick();
     if (this.rootTemplatable) this.learn(frame);
     return frame;
   }
@@ -167,6 +162,7 @@ export class DictEncoder {
       return;
     }
     candidates.splice(seen, 1);
+    if (!this.builds.take()) return;
     const slotList = this.rootSlots.slice(0, n);
     const dataFromEnd = this.rootDataFromEnd.slice(0, n);
     if (!DictTemplate.fits(frame.length, slotList, dataFromEnd)) return;
@@ -225,31 +221,31 @@ export class DictEncoder {
     const frame = this.frame;
     let keysVector: number;
     if (shape.frame === frame) {
-      keysVector = shape.keysVector;
+      keysVector = shape.keysVector; // a dict of this shape is already in the frame: share its keys
     } else {
-      let node = shape;
-      for (let i = n - 1; i >= 0; i--, node = node.parent!) offs[n + i] = this.keyString(node.key, frame);
-      keysVector = shape.keysVector = w.offsetVector(offs, n, n);
+      keysVector = shape.block === undefined ? this.keysBlock(shape, n) : w.block(shape.block);
       shape.frame = frame;
+      shape.keysVector = keysVector;
     }
     const valuesVector = w.offsetVector(offs, 0, n);
     this.ancestors[depth] = undefined;
     return w.dict(keysVector, valuesVector);
   }
 
-  /** Writes `key` once per frame; returns its distance from the end. */
-  private keyString(key: string, frame: number): number {
-    const ref = this.keyRefs.get(key);
-    if (ref === undefined) {
-      const at = this.w.string(key);
-      this.keyRefs.set(key, { frame, at });
-      return at;
-    }
-    if (ref.frame !== frame) {
-      ref.at = this.w.string(key);
-      ref.frame = frame;
-    }
-    return ref.at;
+  /**
+   * Writes the keys of `shape` (its strings, then the keys vector) as one position-independent block
+   * and keeps a copy of its bytes, so later frames copy the block instead of encoding the strings.
+   * Returns the keys vector's offset.
+   */
+  private keysBlock(shape: KeyNode, n: number): number {
+    const w = this.w;
+    const offs = this.keyOffsets;
+    const start = w.blockStart();
+    let node = shape;
+    for (let i = n - 1; i >= 0; i--, node = node.parent!) offs[i] = w.string(node.key);
+    const keysVector = w.offsetVector(offs, 0, n);
+    shape.block = w.blockBytes(start);
+    return keysVector;
   }
 
   private noteRootSlot(i: number, v: unknown): void {

@@ -263,6 +263,28 @@ export class DictWriter {
     return this.cap - this.space;
   }
 
+  /** Starts a position-independent block (4-aligned); returns its start for `blockBytes`. */
+  blockStart(): number {
+    this.align(4, 0);
+    return this.cap - this.space;
+  }
+
+  /** A copy of everything written since `blockStart()` returned `start`. */
+  blockBytes(start: number): Uint8Array {
+    return this.buf.slice(this.space, this.cap - start);
+  }
+
+  /**
+   * Writes a block captured by `blockBytes` (its uoffsets are relative, so it may go anywhere
+   * 4-aligned); returns the offset of its first byte.
+   */
+  block(bytes: Uint8Array): number {
+    this.align(4, bytes.length);
+    this.space -= bytes.length;
+    this.buf.set(bytes, this.space);
+    return this.cap - this.space;
+  }
+
   /**
    * Finishes the frame with root `dict` and the "ETHD" identifier, padded to a multiple of 8 bytes.
    * Returns a view of it, valid until the next `reset`.

@@ -26,6 +26,8 @@ export class KeyNode {
   frame = 0;
   /** Distance from the end of the frame to this shape's keys vector, valid in `frame`. */
   keysVector = 0;
+  /** The keys block (key strings and keys vector, position-independent), once written. */
+  block: Uint8Array | undefined = undefined;
 
   constructor(key: string, parent: KeyNode | null) {
     this.key = key;
@@ -57,12 +59,14 @@ export class KeyTrie {
     return this.add(node, key);
   }
 
+  /** Forgets every shape. Nodes already handed out keep working for the frame being written. */
+  clear(): void {
+    this.nodes = 0;
+    this.root = new KeyNode("", null);
+  }
+
   private add(node: KeyNode, key: string): KeyNode {
-    if (++this.nodes > MAX_NODES) {
-      // Start over; nodes already handed out keep working for the frame being written.
-      this.nodes = 1;
-      this.root = new KeyNode("", null);
-    }
+    if (++this.nodes > MAX_NODES) this.clear();
     const child = new KeyNode(key, node);
     if (node.next === undefined) {
       node.nextKey = key;
