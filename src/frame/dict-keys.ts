@@ -15,6 +15,11 @@ const encoder = new TextEncoder();
 
 /** Shapes with more keys than this are built by assignment instead of a compiled factory. */
 const MAX_FACTORY_KEYS = 64;
+/**
+ * Uses of a shape before its factory is compiled. Compiling costs ~15 us; a stream of ever-new keys
+ * (ids as keys, say) must not pay that per message, while a steady shape soon earns it back.
+ */
+const COMPILE_AFTER_USES = 16;
 
 type Build = (values: readonly unknown[]) => Record<string, unknown>;
 
@@ -27,8 +32,11 @@ export class KeyShape {
   readonly starts: Int32Array;
   /** All keys' UTF-8 bytes, concatenated. */
   readonly bytes: Uint8Array;
-  /** Builds `{keys[i]: values[i]}` (own data properties, in key order, `__proto__` included). */
-  readonly build: Build;
+  /**
+   * Builds `{keys[i]: values[i]}` (own data properties, in key order, `__proto__` included). By
+   * assignment at first, by a compiled factory once the shape has been used often.
+   */
+  build: Build;
 
   constructor(keys: readonly string[]) {
     this.keys = keys.slice();
@@ -42,7 +50,15 @@ export class KeyShape {
     }
     this.bytes = new Uint8Array(total);
     for (let i = 0; i < keys.length; i++) this.bytes.set(encoded[i]!, this.starts[i]!);
-    this.build = compile(this.keys);
+    const assign = assigner(this.keys);
+    let uses = 0;
+    this.build =
+      keys.length > MAX_FACTORY_KEYS
+        ? assign
+        : (values) => {
+            if (++uses === COMPILE_AFTER_USES) this.build = compile(this.keys) ?? assign;
+            return assign(values);
+          };
   }
 }
 
@@ -55,19 +71,20 @@ export function propertyKey(key: string): string {
 }
 
 /**
- * A function returning an object literal with these keys, e.g. `v => ({"seq": v[0], "t": v[1]})`.
- * Keys are written with `propertyKey`. Falls back to assignment when code generation from
- * strings is disabled or the shape is large.
+ * A function returning an object literal with these keys, e.g. `v => ({"seq": v[0], "t": v[1]})`,
+ * with keys written by `propertyKey`; undefined when code generation from strings is disabled.
  */
-function compile(keys: readonly string[]): Build {
-  if (keys.length <= MAX_FACTORY_KEYS) {
-    const props = keys.map((k, i) => `${propertyKey(k)}: v[${i}]`);
-    try {
-      return new Function("v", `"use strict"; return { ${props.join(", ")} };`) as Build;
-    } catch {
-      // --disallow-code-generation-from-strings: assign instead.
-    }
+function compile(keys: readonly string[]): Build | undefined {
+  const props = keys.map((k, i) => `${propertyKey(k)}: v[${i}]`);
+  try {
+    return new Function("v", `"use strict"; return { ${props.join(", ")} };`) as Build;
+  } catch {
+    return undefined; // --disallow-code-generation-from-strings
   }
+}
+
+/** Builds by assignment (`__proto__` defined as an own property). */
+function assigner(keys: readonly string[]): Build {
   return (values) => {
     const o: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i++) {

@@ -179,6 +179,24 @@ describe("dict round trip", () => {
     assert.deepStrictEqual(out.data, data);
   });
 
+  it("a steady nested shape decodes the same before and after its factory is compiled", () => {
+    const encoder = new DictEncoder();
+    const decoder = new DictDecoder();
+    for (let i = 0; i < 40; i++) {
+      const m = { meta: { unit: "V", gain: i, __proto__x: null }, list: [{ a: i }, { a: -i }], s: `#${i}` };
+      assert.deepStrictEqual(roundTrip(m, encoder, decoder), m);
+    }
+  });
+
+  it("a stream of ever-new keys (ids as keys)", () => {
+    const encoder = new DictEncoder();
+    const decoder = new DictDecoder();
+    for (let i = 0; i < 3000; i++) {
+      const m = { [`id-${i}`]: { v: i }, [`t${i % 7}`]: i };
+      assert.deepStrictEqual(roundTrip(m, encoder, decoder), m);
+    }
+  });
+
   it("one encoder and decoder across many different messages", () => {
     const encoder = new DictEncoder();
     const decoder = new DictDecoder();
