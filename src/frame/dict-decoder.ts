@@ -235,7 +235,7 @@ export class DictDecoder {
   /** Keeps a read template of the flat frame just parsed. */
   private learn(shape: KeyShape, n: number): void {
     const length = this.end - this.base;
-    if ((length & 3) !== 0 || (this.base & 3) !== 0 || !this.builds.take()) return;
+    if ((length & 3) !== 0 || !this.builds.take()) return;
     const frame = this.bytes.subarray(this.base, this.end);
     const t = new ReadTemplate(frame, shape, this.rootSlots.slice(0, n), this.rootKindAt.slice(0, n), this.rootDataAt.slice(0, n));
     this.templates.unshift(t);
@@ -267,11 +267,13 @@ export class DictDecoder {
     }
     if (found === undefined) {
       const keys: string[] = [];
+      const raw: Uint8Array[] = [];
       for (let i = 0; i < n; i++) {
         const s = this.keyString(keysAt + 4 * i);
         keys.push(decodeUtf8(this.bytes, s, s + this.count));
+        raw.push(this.bytes.slice(s, s + this.count));
       }
-      found = new KeyShape(keys);
+      found = new KeyShape(keys, raw);
       this.shapes.add(h, found);
       this.shapeWasCached = false;
     }

@@ -38,9 +38,13 @@ export class KeyShape {
    */
   build: Build;
 
-  constructor(keys: readonly string[]) {
+  /**
+   * @param keys the keys, in order
+   * @param encoded each key's bytes as they appear in frames (default: its UTF-8); the decoder passes
+   *   the frame's own bytes, so keys that are not valid UTF-8 still match next time
+   */
+  constructor(keys: readonly string[], encoded: readonly Uint8Array[] = keys.map((k) => encoder.encode(k))) {
     this.keys = keys.slice();
-    const encoded = keys.map((k) => encoder.encode(k));
     this.lengths = Int32Array.from(encoded, (e) => e.length);
     this.starts = new Int32Array(keys.length);
     let total = 0;

@@ -40,7 +40,7 @@ const message = fc.record({
   words: fc.array(fc.string({ unit: "grapheme", maxLength: 20 }), { maxLength: 5 }),
 });
 
-describe("dict properties", () => {
+describe("dict properties", { timeout: 120_000 }, () => {
   it("arbitrary objects round-trip through a ring", () => {
     const encoder = new DictEncoder();
     const decoder = new DictDecoder();
