@@ -3,7 +3,8 @@
 // ours. Also checks that the committed generated files are what `npm run gen` makes.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
@@ -14,6 +15,10 @@ import { Value } from "../../bindings/ts/ether/value.js";
 import * as W from "../../src/frame/dict-wire.js";
 import { DictDecoder, DictEncoder, SCHEMA_DICT, SCHEMA_RAW } from "../../src/frame/index.js";
 import { everyTypedArray, inRing, normalize, readWithGenerated } from "./dict-helpers.js";
+
+function hasFlatc(): boolean {
+  return spawnSync("flatc", ["--version"], { encoding: "utf8" }).status === 0;
+}
 
 /** The folder of etherflow's package.json, above this compiled file. */
 function repoRoot(): string {
@@ -116,9 +121,62 @@ describe("dict interop", () => {
     assert.deepStrictEqual(readWithGenerated(frame), normalize(m));
   });
 
+  it("flatc's own (C++) reader turns our frames into the expected JSON (skipped without flatc)", (t) => {
+    if (!hasFlatc()) {
+      t.skip("flatc is not installed");
+      return;
+    }
+    const encoder = new DictEncoder();
+    const messages: Array<[Record<string, unknown>, unknown]> = [
+      [
+        { seq: 7, s: "h\u00e9llo \u20ac", l: [1, "x", null, [true]], d: { big: -5n, when: new Date(3) }, n: [1.5, 2] },
+        {
+          keys: ["seq", "s", "l", "d", "n"],
+          values: [
+            { kind: "Int", num: 7 },
+            { kind: "String", text: "h\u00e9llo \u20ac" },
+            { kind: "List", items: [{ kind: "Int", num: 1 }, { kind: "String", text: "x" }, {}, { kind: "List", items: [{ kind: "Bool", flag: true }] }] },
+            { kind: "Dict", dict: { keys: ["big", "when"], values: [{ kind: "BigInt", big: -5 }, { kind: "Date", num: 3 }] } },
+            { kind: "NumberList", f64: [1.5, 2] },
+          ],
+        },
+      ],
+      [
+        { f32: new Float32Array([1.5, -2]), i16: new Int16Array([-3]), u8: new Uint8Array([1, 255]), u64: new BigUint64Array([9n]) },
+        {
+          keys: ["f32", "i16", "u8", "u64"],
+          values: [
+            { kind: "Float32Array", f32: [1.5, -2] },
+            { kind: "Int16Array", i16: [-3] },
+            { kind: "Bytes", u8: [1, 255] },
+            { kind: "BigUint64Array", u64: [9] },
+          ],
+        },
+      ],
+    ];
+    const flat = { seq: 3, t: 1.5e12, value: 0.5 };
+    for (let i = 0; i < 3; i++) encoder.encode(flat); // the third comes from a template
+    messages.push([flat, { keys: ["seq", "t", "value"], values: [{ kind: "Int", num: 3 }, { kind: "Int", num: 1.5e12 }, { kind: "Float", num: 0.5 }] }]);
+    const dir = mkdtempSync(join(tmpdir(), "ether-flatc-"));
+    try {
+      const files = messages.map(([m], i) => {
+        const file = join(dir, `frame${i}.bin`);
+        writeFileSync(file, encoder.encode(m));
+        return file;
+      });
+      const schema = join(repoRoot(), "bindings", "schemas", "dict.fbs");
+      const r = spawnSync("flatc", ["--json", "--strict-json", "-o", dir, schema, "--", ...files], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      messages.forEach(([, expected], i) => {
+        assert.deepStrictEqual(JSON.parse(readFileSync(join(dir, `frame${i}.json`), "utf8")), expected);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("the committed bindings are what `npm run gen` makes (skipped without flatc)", (t) => {
-    const probe = spawnSync("flatc", ["--version"], { encoding: "utf8" });
-    if (probe.status !== 0) {
+    if (!hasFlatc()) {
       t.skip("flatc is not installed");
       return;
     }
