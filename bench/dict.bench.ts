@@ -102,7 +102,7 @@ export const scenario: Scenario = {
       name: "dict-64B",
       cores: 2,
       what: "{seq, t, value}: encode + publish + read + decode (ether) vs postMessage of the object, msgs/s",
-      impls: [{ name: "ether" }, { name: "postMessage" }],
+      impls: [{ name: "ether" }, { name: "postMessage", cores: 1.4 }],
       goals: [
         {
           label: "ether >= 8x postMessage (same object)",

@@ -203,7 +203,7 @@ export const scenario: Scenario = {
       what:
         "1 MiB frames written in place through a loan (one word per 4 KiB page); postMessage clones " +
         "its 1 MiB Uint8Array; msgs/s and GB/s at the subscriber",
-      impls: [{ name: "ether" }, { name: "raw-sab" }, { name: "postMessage" }],
+      impls: [{ name: "ether" }, { name: "raw-sab" }, { name: "postMessage", cores: 1.1 }],
       goals: [
         {
           label: "ether >= 5x postMessage (1 MiB clone)",
