@@ -10,6 +10,8 @@
  * @example
  *   const t0 = monotonicNs();
  */
+import { performance } from "node:perf_hooks";
+
 const originNs = Number(process.hrtime.bigint()) - performance.now() * 1e6;
 
 /** Nanoseconds on the machine-wide monotonic clock. */
