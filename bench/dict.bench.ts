@@ -8,7 +8,7 @@
  * Both sides reuse one message object per thread on the sending side; decoding makes the receiving
  * object, as structured clone does.
  */
-import { SCHEMA_DICT } from "../src/frame/schema-ids.js";
+import { DictDecoder, DictEncoder, SCHEMA_DICT } from "../src/frame/index.js";
 import { checkDelivery, createControl, isDone, markDone, readyAndWaitForGo, type PubResult, type SubResult } from "./lib/control.js";
 import { Topic, etherTopic, type TopicHandle } from "./lib/ether.js";
 import { postMessagePair, runWorkers, type WorkerSpec } from "./lib/harness.js";
@@ -20,16 +20,7 @@ const SUITE = "dict";
 const CAPACITY = 1 << 22;
 const MAX_FRAME = 1024;
 
-/** The dict codec (src/frame/dict-codec.ts), loaded when an ether dict trial runs. */
-interface DictCodec {
-  DictEncoder: new () => { encode(obj: object): Uint8Array };
-  DictDecoder: new () => { decode(u8: Uint8Array, offset: number, length: number): unknown };
-}
-const loadCodec = (): Promise<DictCodec> =>
-  import(new URL("../src/frame/dict-codec.js", import.meta.url).href) as Promise<DictCodec>;
-
-const etherPub: RoleFn = async (handle: TopicHandle, ctl, o) => {
-  const { DictEncoder } = await loadCodec();
+const etherPub: RoleFn = (handle: TopicHandle, ctl, o) => {
   const encoder = new DictEncoder();
   const p = Topic.attach(handle).publisher();
   const msg: SmallMessage = { seq: 0, t: 0, value: 0 };
@@ -54,14 +45,13 @@ const etherPub: RoleFn = async (handle: TopicHandle, ctl, o) => {
   return { count: i, sum, bytes } satisfies PubResult & { bytes: number };
 };
 
-const etherSub: RoleFn = async (handle: TopicHandle, ctl, o) => {
-  const { DictDecoder } = await loadCodec();
+const etherSub: RoleFn = (handle: TopicHandle, ctl, o) => {
   const decoder = new DictDecoder();
   const s = Topic.attach(handle).subscriber({ wait: "spin" });
   const meter = new RateMeter(o.warmMs, o.measureMs);
   let sum = 0;
   const handler = (f: { buffer: Uint8Array; offset: number; length: number }): void => {
-    const m = decoder.decode(f.buffer, f.offset, f.length) as SmallMessage;
+    const m = decoder.decode(f.buffer, f.offset, f.length) as unknown as SmallMessage;
     sum = (sum + (m.seq & 255)) | 0;
     meter.tick();
   };
