@@ -7,7 +7,7 @@
  */
 import { STOP, createControl, readyAndWaitForGo } from "./lib/control.js";
 import { Topic, etherTopic, type TopicHandle, type WaitStrategy } from "./lib/ether.js";
-import { runWorkers, type WorkerSpec } from "./lib/harness.js";
+import { LateFinishError, runWorkers, trialWarnings, type WorkerSpec } from "./lib/harness.js";
 import type { RoleFn, Scenario, TrialOptions, TrialValues } from "./lib/scenario.js";
 
 const SUITE = "idle";
@@ -54,8 +54,8 @@ async function trial(_case: string, impl: string, opts: TrialOptions): Promise<T
     default:
       throw new Error(`idle-cpu has no impl ${impl}`);
   }
-  let percent = 0;
-  const [result] = (await runWorkers(SUITE, specs, ctl, opts, {
+  let percent = -1;
+  const run = runWorkers(SUITE, specs, ctl, opts, {
     timeoutMs: opts.idleMs + 30_000,
     finishTimeoutMs: 5 * WAKE_MS + 1000,
     finishHint: `the waiter should see STOP within ${WAKE_MS} ms (${impl === "baseline" ? "Atomics.wait" : "sub.wait"}(${WAKE_MS}) returns at its timeout)`,
@@ -70,8 +70,16 @@ async function trial(_case: string, impl: string, opts: TrialOptions): Promise<T
       Atomics.store(ctl, STOP, 1);
       Atomics.notify(ctl, STOP);
     },
-  })) as [{ frames: number }];
-  if (result.frames !== 0) throw new Error(`${impl}: idle subscriber saw ${result.frames} frames`);
+  });
+  try {
+    const [result] = (await run) as [{ frames: number }];
+    if (result.frames !== 0) throw new Error(`${impl}: idle subscriber saw ${result.frames} frames`);
+  } catch (e) {
+    // The idle window was measured; a waiter that then fails to stop is an API bug worth reporting
+    // loudly, but it does not change what the process used while it was parked.
+    if (!(e instanceof LateFinishError) || percent < 0) throw e;
+    trialWarnings.push(`${impl}: ${e.message}`);
+  }
   void keep;
   return { "%cpu": percent };
 }

@@ -114,6 +114,7 @@ interface TrialOutcome {
   ok: boolean;
   values?: TrialValues;
   cores?: number;
+  warnings?: string[];
   error?: string;
 }
 
@@ -255,6 +256,7 @@ async function main(): Promise<void> {
   );
   const values = new Map<string, { suite: string; case: string; impl: string; metric: Metric; values: number[]; cores: number[] }>();
   const failures: string[] = [];
+  const warnings = new Set<string>();
   for (let i = 0; i < plan.length; i++) {
     const t = plan[i];
     const t0 = performance.now();
@@ -285,6 +287,10 @@ async function main(): Promise<void> {
       shown.push(`${fmtValue(metric, v)} ${metric}`);
     }
     console.error(`${tag}: ${shown.join(", ")} (${secs} s, ${outcome.cores?.toFixed(2)} cores busy)`);
+    for (const w of outcome.warnings ?? []) {
+      console.error(`${tag}: WARNING: ${w}`);
+      warnings.add(`${t.case} ${w}`);
+    }
   }
 
   // Rows in suite order, then implementation order as declared.
@@ -362,6 +368,10 @@ async function main(): Promise<void> {
   };
   mkdirSync(dirname(resolve(args.out)), { recursive: true });
   writeFileSync(args.out, JSON.stringify(json, null, 2) + "\n");
+  if (warnings.size > 0) {
+    console.log(`\nwarnings (values kept):`);
+    for (const w of warnings) console.log(`- ${w}`);
+  }
   if (retried > 0) console.log(`\n${retried} starved trial(s) were run again`);
   console.log(`\nwrote ${args.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   if (failures.length > 0) {

@@ -3,7 +3,7 @@
  * fresh `node dist/bench/trial.js '<spec>'` for every trial, so no JIT state, heap or leftover thread
  * of one trial can affect the next.
  */
-import { lastRunCores } from "./lib/harness.js";
+import { lastRunCores, trialWarnings } from "./lib/harness.js";
 import { loadScenario } from "./scenarios.js";
 import type { TrialOptions } from "./lib/scenario.js";
 
@@ -26,7 +26,7 @@ try {
   // Cores this process kept busy while its workers ran (or over the whole trial for single-thread
   // trials): a trial of two spinning threads far below 2 was starved by other work on the machine.
   const cores = lastRunCores ?? (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
-  process.stdout.write(JSON.stringify({ ok: true, values, cores }) + "\n");
+  process.stdout.write(JSON.stringify({ ok: true, values, cores, warnings: trialWarnings }) + "\n");
   process.exit(0);
 } catch (e) {
   process.stdout.write(JSON.stringify({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }) + "\n");

@@ -30,6 +30,14 @@ const WORKER_URL = new URL("../worker.js", import.meta.url);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Something a trial noticed that does not invalidate its values (printed by the runner). */
+export const trialWarnings: string[] = [];
+
+/** Thrown when workers did not finish after the measured part (the values may still stand). */
+export class LateFinishError extends Error {
+  override readonly name = "LateFinishError";
+}
+
 /**
  * Cores this process kept busy from GO until every worker returned, in the last `runWorkers`
  * (undefined before the first). A trial of two spinning threads should show close to 2.
@@ -88,7 +96,7 @@ export async function runWorkers(
     const finishMs = run.finishTimeoutMs ?? 10_000;
     const late = new Promise<never>((_, reject) => {
       const t = setTimeout(
-        () => reject(new Error(`workers did not finish within ${finishMs} ms after the measured part: ${run.finishHint ?? ""}`)),
+        () => reject(new LateFinishError(`workers did not finish within ${finishMs} ms after the measured part: ${run.finishHint ?? ""}`)),
         finishMs,
       );
       t.unref();
