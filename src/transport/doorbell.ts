@@ -4,19 +4,20 @@
  * publishers one load per frame. Only the sleeper clears its own "parked" flag (a ringer that cleared
  * it could consume a flag set for an older tail and skip the wake that mattered).
  *
- * Park protocol (sleeper):  seen = SEQ; PARKED = 1; READERS_PARKED++ on each watched topic;
- *                           if no data: wait(SEQ, seen); READERS_PARKED--; PARKED = 0.
+ * Park protocol (sleeper):  seen = SEQ; RUNG = 0; PARKED = 1; READERS_PARKED++ on each watched
+ *                           topic; if no data: wait(SEQ, seen); READERS_PARKED--; PARKED = 0.
  * Ring protocol (publisher): store TAIL; if READERS_PARKED != 0: for each subscriber whose doorbell is
- *                           PARKED: SEQ++, wake(SEQ).
+ *                           PARKED: if CAS(RUNG, 0, 1) succeeds: SEQ++, wake(SEQ).
  * With sequentially consistent atomics either the sleeper's re-check sees the new tail or the
- * publisher sees READERS_PARKED > 0, so no wake is lost.
+ * publisher sees READERS_PARKED > 0, so no wake is lost; RUNG limits the wakes to one per park (a
+ * failed CAS means SEQ was already bumped after the reset, so the sleeper's wait returns anyway).
  *
  * @example
  *   const bell = new Doorbell(session, threadWaitOps);
  *   bell.watch(topicSegment.i32);
  *   bell.park(() => sub.hasData(), 1000);
  */
-import { DOORBELL_PARKED_OFFSET, DOORBELL_SEQ_OFFSET } from "./session-layout.js";
+import { DOORBELL_PARKED_OFFSET, DOORBELL_RUNG_OFFSET, DOORBELL_SEQ_OFFSET } from "./session-layout.js";
 import { TOPIC_READERS_PARKED_OFFSET } from "./ring-layout.js";
 import type { SessionSegment } from "./session-segment.js";
 import type { WaitOps } from "./wait-ops.js";
@@ -31,6 +32,7 @@ export class Doorbell {
   readonly #s32: Int32Array;
   readonly #seq: number;
   readonly #parked: number;
+  readonly #rung: number;
   readonly #waitOps: WaitOps;
   #watched: Int32Array[] = [];
   #released = false;
@@ -44,6 +46,7 @@ export class Doorbell {
     const at = session.doorbellOffset(this.index);
     this.#seq = (at + DOORBELL_SEQ_OFFSET) >> 2;
     this.#parked = (at + DOORBELL_PARKED_OFFSET) >> 2;
+    this.#rung = (at + DOORBELL_RUNG_OFFSET) >> 2;
   }
 
   /** Counts this doorbell among the parked readers of a topic (given by its segment's Int32Array) while parked. */
@@ -65,6 +68,7 @@ export class Doorbell {
     const s32 = this.#s32;
     const watched = this.#watched;
     const seen = Atomics.load(s32, this.#seq);
+    Atomics.store(s32, this.#rung, 0);
     Atomics.store(s32, this.#parked, 1); // SYNC parked
     for (let i = 0; i < watched.length; i++) Atomics.add(watched[i]!, READERS_PARKED, 1);
     try {

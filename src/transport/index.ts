@@ -13,7 +13,7 @@ export { Publisher } from "./publisher.js";
 export { Subscriber, FrameView, type FrameHandler, type SubscriberOptions } from "./subscriber.js";
 export { Doorbell } from "./doorbell.js";
 export { type Policy, type TopicOptions, type TopicConfig } from "./topic-segment.js";
-export { type WaitAlias, type WaitStrategy, WAIT_ALIASES, createWaitStrategy } from "./wait/wait-strategy.js";
+export { type WaitAlias, type WaitStrategy, type WaitTuning, WAIT_ALIASES, createWaitStrategy } from "./wait/wait-strategy.js";
 export { type WaitOps, threadWaitOps, WAIT_OK, WAIT_NOT_EQUAL, WAIT_TIMED_OUT } from "./wait-ops.js";
 export { type SegmentStore, threadSegmentStore } from "./segment-store.js";
 export { type TopicStats, type PublisherStats, type SubscriberStats } from "./stats.js";

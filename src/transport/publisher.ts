@@ -13,6 +13,7 @@ import { errors } from "../errors.js";
 import { TWO_POW_32, monotonicNs } from "./clock.js";
 import {
   DOORBELL_PARKED_OFFSET,
+  DOORBELL_RUNG_OFFSET,
   DOORBELL_SEQ_OFFSET,
   PUB_COUNTERS,
   pubCountersOffset,
@@ -108,6 +109,9 @@ export class Publisher {
   #closed = false;
   /** End of this publisher's last commit: a claim starting there needs no turn check. */
   #lastEnd = -1;
+  /** The slot's published and bytes counters, mirrored here so that updating them is one store each. */
+  #published: number;
+  #bytes: number;
 
   /** Takes a publisher slot of the topic; use Topic.publisher(). `owner` is the process id between processes. */
   constructor(seg: TopicSegment, owner = 0) {
@@ -127,6 +131,8 @@ export class Publisher {
     this.id = seg.session.nextPublisherId();
     this.#i32[(seg.pubTableOffset + this.#slot * PUB_SLOT_LENGTH + PUB_ID_OFFSET) >> 2] = this.id;
     this.#counters = (seg.countersOffset + pubCountersOffset(this.#slot)) >> 3;
+    this.#published = this.#f64[this.#counters + PUB_COUNTERS.published]!;
+    this.#bytes = this.#f64[this.#counters + PUB_COUNTERS.bytes]!;
     this.#floor = Atomics.load(this.#i32, TAIL);
   }
 
@@ -220,8 +226,8 @@ export class Publisher {
     this.#pending = false;
     const f64 = this.#f64;
     const c = this.#counters;
-    f64[c + PUB_COUNTERS.published]! += 1;
-    f64[c + PUB_COUNTERS.bytes]! += this.#length;
+    f64[c + PUB_COUNTERS.published] = ++this.#published;
+    f64[c + PUB_COUNTERS.bytes] = this.#bytes += this.#length;
     if (Atomics.load(i32, READERS_PARKED) !== 0) this.#ringParkedReaders(); // SYNC parked
   }
 
@@ -412,6 +418,8 @@ export class Publisher {
       if (bell === (NO_DOORBELL | 0)) continue;
       const at = seg.session.doorbellOffset(bell);
       if (Atomics.load(s32, (at + DOORBELL_PARKED_OFFSET) >> 2) === 0) continue; // SYNC parked
+      // One wake per park: whoever sets RUNG first rings; later frames find the sleeper already woken.
+      if (Atomics.compareExchange(s32, (at + DOORBELL_RUNG_OFFSET) >> 2, 0, 1) !== 0) continue;
       Atomics.add(s32, (at + DOORBELL_SEQ_OFFSET) >> 2, 1);
       seg.waitOps.wake(s32, (at + DOORBELL_SEQ_OFFSET) >> 2, 1);
     }

@@ -115,6 +115,8 @@ export const DOORBELL_PARKED_OFFSET = 4;
 export const DOORBELL_STATE_OFFSET = 8;
 /** u32: owner (process id, or 0 between threads). */
 export const DOORBELL_OWNER_OFFSET = 12;
+/** u32: 1 once a publisher rang during the current park; the sleeper resets it before each park. */
+export const DOORBELL_RUNG_OFFSET = 16;
 
 // ---- instance table entry (filled by the runtime) ----
 /** Bytes per instance entry. */

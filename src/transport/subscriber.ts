@@ -35,7 +35,7 @@ import {
 } from "./ring-layout.js";
 import { LATENCY_BUCKETS, SUB_COUNTERS, SUB_COUNTER_WORDS, subCountersOffset } from "./session-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
-import { type WaitAlias, type WaitStrategy, createWaitStrategy } from "./wait/wait-strategy.js";
+import { type WaitAlias, type WaitStrategy, type WaitTuning, createWaitStrategy } from "./wait/wait-strategy.js";
 
 const HEAD = TOPIC_HEAD_OFFSET >> 2;
 const TAIL = TOPIC_TAIL_OFFSET >> 2;
@@ -94,6 +94,8 @@ export interface SubscriberOptions {
   doorbell?: Doorbell;
   /** Owner recorded in the slot (process id between processes). */
   owner?: number;
+  /** Spins before `hybrid` parks, and the longest single park. */
+  tuning?: WaitTuning;
 }
 
 /** Reads frames of one topic. Not shared between threads: each thread makes its own. */
@@ -120,6 +122,9 @@ export class Subscriber {
   #closed = false;
   /** Frames read so far, modulo LATENCY_SAMPLE_EVERY: the next sample is taken at 0. */
   #sampleCountdown = 0;
+  /** This subscriber's delivered and bytes counters, mirrored here so that updating them is one store each. */
+  #delivered = 0;
+  #bytes = 0;
 
   /** Takes a subscriber slot and joins at the current tail; use Topic.subscriber(). */
   constructor(seg: TopicSegment, options: SubscriberOptions = {}) {
@@ -137,7 +142,7 @@ export class Subscriber {
     this.#f64.fill(0, this.#counters, this.#counters + SUB_COUNTER_WORDS); // a subscriber's counters are its own
     this.#scratch = seg.policyCode === POLICY_CODES["drop-oldest"] ? new Uint8Array(seg.maxFrame + 8) : new Uint8Array(0);
     this.#doorbell?.watch(seg.i32);
-    this.#strategy = createWaitStrategy(alias, this.#doorbell, () => this.hasData());
+    this.#strategy = createWaitStrategy(alias, this.#doorbell, () => this.hasData(), options.tuning);
     this.poll = seg.policyCode === POLICY_CODES["drop-oldest"] ? this.#pollCopy.bind(this) : this.#pollInPlace.bind(this);
   }
 
@@ -167,9 +172,9 @@ export class Subscriber {
     // The clock costs ~50 ns here, far more than a poll of the tail: read it once per 1024 idle rounds.
     let left = timeoutMs < 0 ? -1 : timeoutMs;
     for (let round = 1; ; round++) {
-      strategy.idle(0, left);
+      const parked = strategy.idle(0, left);
       if (this.hasData()) return true;
-      if ((round & 1023) === 0) {
+      if (parked || (round & 1023) === 0) {
         left = deadline === Infinity ? -1 : deadline - performance.now();
         if (deadline !== Infinity && left <= 0) return this.hasData();
       }
@@ -346,9 +351,11 @@ export class Subscriber {
   #finish(cursor: number, count: number, bytes: number): void {
     this.#cursor = cursor;
     Atomics.store(this.#i32, this.#cursorWord, cursor); // SYNC cursor: frees the space
-    const f64 = this.#f64;
-    f64[this.#counters + SUB_COUNTERS.delivered]! += count;
-    f64[this.#counters + SUB_COUNTERS.bytes]! += bytes;
+    if (count !== 0) {
+      const f64 = this.#f64;
+      f64[this.#counters + SUB_COUNTERS.delivered] = this.#delivered += count;
+      f64[this.#counters + SUB_COUNTERS.bytes] = this.#bytes += bytes;
+    }
     if (Atomics.load(this.#i32, WRITERS_WAITING) !== 0) this.#wakeWriters(); // SYNC writers-waiting
   }
 

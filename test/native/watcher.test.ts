@@ -196,6 +196,8 @@ describe("Watcher", () => {
     const workers = Array.from({ length: 6 }, () => startWorker("watcher-armed", { sab }));
     for (const worker of workers) assert.equal((await worker.next()).type, "armed");
     await Promise.all(workers.map((worker) => worker.kill()));
-    assert.deepEqual(await Promise.all(workers.map((worker) => worker.exited)), workers.map(() => 1));
+    // Allowed outcomes: terminated while armed (1), or woken by another watcher's close, after which
+    // nothing keeps the worker alive and it ends on its own (0). Anything else is a crash.
+    for (const code of await Promise.all(workers.map((worker) => worker.exited))) assert.ok(code === 0 || code === 1, `exit code ${code}`);
   });
 });

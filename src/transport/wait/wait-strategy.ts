@@ -21,8 +21,11 @@ export const WAIT_ALIASES: readonly WaitAlias[] = ["spin", "hybrid", "park"];
 /** What a reader does between polls. */
 export interface WaitStrategy {
   readonly alias: WaitAlias;
-  /** Called after each poll with the frames it handled; may spin or park (at most `timeoutMs`, negative: no limit). */
-  idle(workCount: number, timeoutMs?: number): void;
+  /**
+   * Called after each poll with the frames it handled; may spin or park (at most `timeoutMs`,
+   * negative: no limit). Returns true when it parked, so a caller with a deadline reads the clock.
+   */
+  idle(workCount: number, timeoutMs?: number): boolean;
   /** Forgets how long the reader has been idle. */
   reset(): void;
 }
@@ -46,13 +49,15 @@ export function createWaitStrategy(
   const parkTimeoutMs = tuning.parkTimeoutMs ?? 1000;
   const cap = (timeoutMs: number | undefined): number =>
     timeoutMs === undefined || timeoutMs < 0 ? parkTimeoutMs : Math.min(timeoutMs, parkTimeoutMs);
-  if (alias === "spin") return { alias, idle() {}, reset() {} };
+  if (alias === "spin") return { alias, idle: () => false, reset() {} };
   if (doorbell === undefined) throw new TypeError(`wait strategy "${alias}" needs a doorbell`);
   if (alias === "park") {
     return {
       alias,
       idle(workCount, timeoutMs) {
-        if (workCount === 0) doorbell.park(hasWork, cap(timeoutMs));
+        if (workCount !== 0) return false;
+        doorbell.park(hasWork, cap(timeoutMs));
+        return true;
       },
       reset() {},
     };
@@ -64,11 +69,12 @@ export function createWaitStrategy(
     idle(workCount, timeoutMs) {
       if (workCount > 0) {
         idleCount = 0;
-        return;
+        return false;
       }
-      if (++idleCount < spins) return;
+      if (++idleCount < spins) return false;
       idleCount = 0;
       doorbell.park(hasWork, cap(timeoutMs));
+      return true;
     },
     reset() {
       idleCount = 0;
