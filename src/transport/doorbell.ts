@@ -79,6 +79,14 @@ export class Doorbell {
     }
   }
 
+  /**
+   * Sleeps up to `ms` without announcing it: publishers do not ring a napping host, so a nap costs
+   * them nothing; ring() still ends it early. The caller re-checks its data afterwards.
+   */
+  nap(ms: number): void {
+    this.#waitOps.wait(this.#s32, this.#seq, Atomics.load(this.#s32, this.#seq), ms);
+  }
+
   /** Wakes the host if it is parked (used to stop a host, or to hand it work from outside). */
   ring(): void {
     Atomics.add(this.#s32, this.#seq, 1);

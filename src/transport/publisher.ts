@@ -419,7 +419,9 @@ export class Publisher {
       const at = seg.session.doorbellOffset(bell);
       if (Atomics.load(s32, (at + DOORBELL_PARKED_OFFSET) >> 2) === 0) continue; // SYNC parked
       // One wake per park: whoever sets RUNG first rings; later frames find the sleeper already woken.
-      if (Atomics.compareExchange(s32, (at + DOORBELL_RUNG_OFFSET) >> 2, 0, 1) !== 0) continue;
+      // Load before CAS: a failed CAS still takes the line exclusive, a load leaves it shared.
+      const rung = (at + DOORBELL_RUNG_OFFSET) >> 2;
+      if (Atomics.load(s32, rung) !== 0 || Atomics.compareExchange(s32, rung, 0, 1) !== 0) continue;
       Atomics.add(s32, (at + DOORBELL_SEQ_OFFSET) >> 2, 1);
       seg.waitOps.wake(s32, (at + DOORBELL_SEQ_OFFSET) >> 2, 1);
     }
