@@ -23,6 +23,7 @@ export type EtherErrorCode =
   | "ERR_ETHER_NATIVE_UNAVAILABLE"
   | "ERR_ETHER_SHM"
   | "ERR_ETHER_TOPIC_NOT_FOUND"
+  | "ERR_ETHER_SESSION_NOT_FOUND"
   | "ERR_ETHER_CLOSED";
 
 /** The one error class Ether throws; `code` tells which case, `details` carries the named values. */
@@ -126,6 +127,9 @@ export const errors = {
       `topic "${topic}" does not exist in session ${session}`,
       { topic, session },
     );
+  },
+  sessionNotFound(session: string, detail: string): EtherError {
+    return new EtherError("ERR_ETHER_SESSION_NOT_FOUND", `session ${session} was not found: ${detail}`, { session });
   },
   closed(what: string): EtherError {
     return new EtherError("ERR_ETHER_CLOSED", `${what} is closed`, { what });

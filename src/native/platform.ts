@@ -41,14 +41,25 @@ const UINT32_END = 0x1_0000_0000;
  *   // "/ether-3f2a9c1e-topic.data-9b1f…(32 hex)"
  */
 export function segmentName(sessionId: string, kind: string): string {
+  if (!KIND_PATTERN.test(kind)) {
+    throw errors.invalidOption("segmentName", "kind", `must match ${KIND_PATTERN}, got "${kind}"`);
+  }
+  return `${sessionPrefix(sessionId)}${kind}-${randomBytes(16).toString("hex")}`;
+}
+
+/**
+ * The name prefix shared by every segment of a session: `/ether-<first 8 alphanumerics>-`. Several
+ * sessions may share it; the session id inside the session segment tells them apart.
+ *
+ * @example
+ *   listSegments(sessionPrefix(id) + "session-");
+ */
+export function sessionPrefix(sessionId: string): string {
   const short = String(sessionId).replace(/[^A-Za-z0-9]/g, "").slice(0, 8);
   if (short.length === 0) {
     throw errors.invalidOption("segmentName", "sessionId", `must contain letters or digits, got "${sessionId}"`);
   }
-  if (!KIND_PATTERN.test(kind)) {
-    throw errors.invalidOption("segmentName", "kind", `must match ${KIND_PATTERN}, got "${kind}"`);
-  }
-  return `${SEGMENT_PREFIX}${short}-${kind}-${randomBytes(16).toString("hex")}`;
+  return `${SEGMENT_PREFIX}${short}-`;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { SegmentStore } from "./segment-store.js";
 import { DEFAULT_SESSION_LIMITS, type SessionLimits, SessionSegment } from "./session-segment.js";
 import { type TopicStats, readTopicStats } from "./stats.js";
 import { reapDeadSessions } from "./reaper.js";
+import { listSegments, sessionPrefix } from "../native/platform.js";
 import { Topic, type TopicHandle, storeFor } from "./topic.js";
 import { type TopicOptions, formatTopicSegment, resolveTopicConfig, topicSegmentLength } from "./topic-segment.js";
 
@@ -36,13 +37,34 @@ export class SharedSpace {
   readonly #sessionSegmentName: string;
   readonly #topics = new Map<string, TopicHandle>();
   readonly #attached = new Map<string, Topic>();
+  /** True for the creator, who removes the segments on close(); false for SharedSpace.attach(). */
+  readonly #owner: boolean;
   #closed = false;
 
-  private constructor(store: SegmentStore, session: SessionSegment, sessionSegmentName: string) {
+  private constructor(store: SegmentStore, session: SessionSegment, sessionSegmentName: string, owner = true) {
     this.store = store;
     this.session = session;
     this.sessionId = session.sessionId;
     this.#sessionSegmentName = sessionSegmentName;
+    this.#owner = owner;
+  }
+
+  /**
+   * Attaches to a running process session by its id (another process created it): its topics can
+   * then be opened by name with topic(), and read with stats(). close() leaves the segments alone.
+   */
+  static attach(sessionId: string): SharedSpace {
+    const store = storeFor("shm");
+    for (const name of listSegments(`${sessionPrefix(sessionId)}session-`)) {
+      let session: SessionSegment;
+      try {
+        session = SessionSegment.attach(store.open(name));
+      } catch {
+        continue; // being created, removed meanwhile, or not readable
+      }
+      if (session.sessionId === sessionId) return new SharedSpace(store, session, name, false);
+    }
+    throw errors.sessionNotFound(sessionId, "no session segment with that id in /dev/shm (has it ended?)");
   }
 
   /** Creates the session segment. */
@@ -96,23 +118,42 @@ export class SharedSpace {
     return handle;
   }
 
-  /** The handle of an existing topic. */
+  /** The handle of an existing topic (looked up in the session's topic table if this space did not create it). */
   topicHandle(name: string): TopicHandle {
-    const handle = this.#topics.get(name);
+    let handle = this.#topics.get(name);
+    if (handle === undefined && !this.#owner) {
+      const entry = this.session.findTopic(name);
+      if (entry !== undefined) {
+        handle = {
+          transport: this.store.kind,
+          sessionId: this.sessionId,
+          name,
+          index: entry.index,
+          session: null,
+          ring: null,
+          sessionSegmentName: this.#sessionSegmentName,
+          ringSegmentName: entry.segmentName,
+        };
+        this.#topics.set(name, handle);
+      }
+    }
     if (handle === undefined) throw errors.topicNotFound(name, this.sessionId);
     return handle;
   }
 
   /** The topic attached in this thread. */
   topic(name: string): Topic {
-    const topic = this.#attached.get(name);
-    if (topic === undefined) throw errors.topicNotFound(name, this.sessionId);
+    let topic = this.#attached.get(name);
+    if (topic === undefined) {
+      topic = Topic.attach(this.topicHandle(name), this.store);
+      this.#attached.set(name, topic);
+    }
     return topic;
   }
 
   /** Names of the topics, in creation order. */
   topicNames(): string[] {
-    return [...this.#topics.keys()];
+    return this.#owner ? [...this.#topics.keys()] : this.session.topics().map((t) => t.name);
   }
 
   /** Counters of one topic. */
@@ -120,10 +161,11 @@ export class SharedSpace {
     return readTopicStats(this.session, this.topicHandle(name).index, name);
   }
 
-  /** Removes the segments (named ones are unlinked; mappings held elsewhere stay valid until dropped). */
+  /** The creator removes the segments (named ones are unlinked; mappings held elsewhere stay valid until dropped). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (!this.#owner) return;
     for (const handle of this.#topics.values()) if (handle.ringSegmentName !== "") this.store.unlink(handle.ringSegmentName);
     if (this.#sessionSegmentName !== "") this.store.unlink(this.#sessionSegmentName);
   }

@@ -34,6 +34,30 @@ for (const { transport, host } of TRANSPORTS) {
   }
 }
 
+for (const { transport, host } of TRANSPORTS) {
+  test(`one doorbell for a host reading three topics over ${transport}: woken by any of them`, { timeout: 30_000 }, async () => {
+    const space = spaceFor(transport);
+    const topics = ["a", "b", "c"].map((name) => space.createTopic(name, { capacity: 1 << 16 }));
+    const ready = space.createTopic("ready");
+    const go = space.createTopic("go");
+    const readySub = Topic.attach(ready).subscriber({ wait: "spin" });
+    const reader = runRole<{ perTopic: number[] }>(ROLES, { role: "host-reader", topics, ready, count: FRAMES });
+    const writer = runRole<{ published: number }>(
+      ROLES,
+      { role: "trickle", data: topics[0], more: topics.slice(1), ready, go, count: FRAMES, seed: 11 },
+      host,
+    );
+    for (let seen = 0; seen < 2; ) {
+      seen += readySub.poll(() => {});
+      if (seen < 2) await sleep(1);
+    }
+    Topic.attach(go).publisher().publish(new Uint8Array(1));
+    assert.equal((await writer).published, FRAMES);
+    const { perTopic } = await reader;
+    assert.deepEqual(perTopic, [667, 667, 666]);
+  });
+}
+
 for (const wait of WAIT_ALIASES) {
   test(`wait(timeout) with ${wait} returns false by its deadline when nothing comes`, { timeout: 10_000 }, () => {
     const space = spaceFor("threads");
