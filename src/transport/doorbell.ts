@@ -18,11 +18,12 @@
  *   bell.park(() => sub.hasData(), 1000);
  */
 import { DOORBELL_PARKED_OFFSET, DOORBELL_RUNG_OFFSET, DOORBELL_SEQ_OFFSET } from "./session-layout.js";
-import { TOPIC_READERS_PARKED_OFFSET } from "./ring-layout.js";
+import {
+  READERS_PARKED_INDEX,
+} from "./ring-layout.js";
 import type { SessionSegment } from "./session-segment.js";
 import type { WaitOps } from "./wait-ops.js";
 
-const READERS_PARKED = TOPIC_READERS_PARKED_OFFSET >> 2;
 
 /** The doorbell of one reading host (a worker thread, a process, or one standalone subscriber). */
 export class Doorbell {
@@ -70,11 +71,11 @@ export class Doorbell {
     const seen = Atomics.load(s32, this.#seq);
     Atomics.store(s32, this.#rung, 0);
     Atomics.store(s32, this.#parked, 1); // SYNC parked
-    for (let i = 0; i < watched.length; i++) Atomics.add(watched[i]!, READERS_PARKED, 1);
+    for (let i = 0; i < watched.length; i++) Atomics.add(watched[i]!, READERS_PARKED_INDEX, 1);
     try {
       if (!hasWork()) this.#waitOps.wait(s32, this.#seq, seen, timeoutMs);
     } finally {
-      for (let i = 0; i < watched.length; i++) Atomics.sub(watched[i]!, READERS_PARKED, 1);
+      for (let i = 0; i < watched.length; i++) Atomics.sub(watched[i]!, READERS_PARKED_INDEX, 1);
       Atomics.store(s32, this.#parked, 0);
     }
   }

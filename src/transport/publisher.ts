@@ -19,6 +19,7 @@ import {
   pubCountersOffset,
 } from "./session-layout.js";
 import {
+  DETACHED_INDEX,
   FRAME_FLAGS_OFFSET,
   FRAME_FLAG_PADDING,
   FRAME_HEADER_LENGTH,
@@ -29,7 +30,11 @@ import {
   FRAME_SEQ_LO_OFFSET,
   FRAME_TIME_HI_OFFSET,
   FRAME_TIME_LO_OFFSET,
+  HEAD_INDEX,
+  NEXT_SEQ_HI_INDEX,
+  NEXT_SEQ_LO_INDEX,
   NO_DOORBELL,
+  OLDEST_INDEX,
   POLICY_CODES,
   PUB_CLAIM_END_OFFSET,
   PUB_CLAIM_START_OFFSET,
@@ -37,38 +42,23 @@ import {
   PUB_OWNER_OFFSET,
   PUB_SLOT_LENGTH,
   PUB_STATE_OFFSET,
+  READERS_PARKED_INDEX,
+  RECOVERED_INDEX,
   SLOT_ACTIVE,
   SLOT_DEAD,
   SLOT_FREE,
+  SPACE_SEQ_INDEX,
   SUB_CURSOR_OFFSET,
   SUB_DOORBELL_OFFSET,
   SUB_OWNER_OFFSET,
   SUB_SLOT_LENGTH,
   SUB_STATE_OFFSET,
-  TOPIC_HEAD_OFFSET,
-  TOPIC_NEXT_SEQ_HI_OFFSET,
-  TOPIC_NEXT_SEQ_LO_OFFSET,
-  TOPIC_OLDEST_OFFSET,
-  TOPIC_DETACHED_OFFSET,
-  TOPIC_READERS_PARKED_OFFSET,
-  TOPIC_RECOVERED_OFFSET,
-  TOPIC_SPACE_SEQ_OFFSET,
-  TOPIC_TAIL_OFFSET,
-  TOPIC_WRITERS_WAITING_OFFSET,
+  TAIL_INDEX,
+  WRITERS_WAITING_INDEX,
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 
-const HEAD = TOPIC_HEAD_OFFSET >> 2;
-const TAIL = TOPIC_TAIL_OFFSET >> 2;
-const NEXT_SEQ_LO = TOPIC_NEXT_SEQ_LO_OFFSET >> 2;
-const NEXT_SEQ_HI = TOPIC_NEXT_SEQ_HI_OFFSET >> 2;
-const OLDEST = TOPIC_OLDEST_OFFSET >> 2;
-const READERS_PARKED = TOPIC_READERS_PARKED_OFFSET >> 2;
-const WRITERS_WAITING = TOPIC_WRITERS_WAITING_OFFSET >> 2;
-const SPACE_SEQ = TOPIC_SPACE_SEQ_OFFSET >> 2;
-const DETACHED = TOPIC_DETACHED_OFFSET >> 2;
-const RECOVERED = TOPIC_RECOVERED_OFFSET >> 2;
 const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
 const DROP_OLDEST = POLICY_CODES["drop-oldest"];
@@ -133,7 +123,7 @@ export class Publisher {
     this.#counters = (seg.countersOffset + pubCountersOffset(this.#slot)) >> 3;
     this.#published = this.#f64[this.#counters + PUB_COUNTERS.published]!;
     this.#bytes = this.#f64[this.#counters + PUB_COUNTERS.bytes]!;
-    this.#floor = Atomics.load(this.#i32, TAIL);
+    this.#floor = Atomics.load(this.#i32, TAIL_INDEX);
   }
 
   /**
@@ -171,7 +161,7 @@ export class Publisher {
     const capacity = this.#capacity;
     const record = (HDR + length + 7) & ~7;
     for (;;) {
-      const head = Atomics.load(i32, HEAD);
+      const head = Atomics.load(i32, HEAD_INDEX);
       const remaining = capacity - (head & this.#mask);
       const pad = record > remaining ? remaining : 0;
       const end = (head + pad + record) | 0;
@@ -180,7 +170,7 @@ export class Publisher {
       // The intent goes first, so that if this process dies after the CAS its claim can be recovered.
       i32[this.#intentStart] = head;
       i32[this.#intentEnd] = end;
-      if (Atomics.compareExchange(i32, HEAD, head, end) !== head) continue; // SYNC head
+      if (Atomics.compareExchange(i32, HEAD_INDEX, head, end) !== head) continue; // SYNC head
       if (this.#policy === DROP_OLDEST) this.#evict(limit);
       if (pad >= HDR) {
         const p = (this.#data + (head & this.#mask)) >> 2;
@@ -213,22 +203,22 @@ export class Publisher {
     const start = this.#claimStart;
     // Publishers commit in claim order: wait for the one that claimed before us. If our previous
     // commit ended where this claim starts, nobody claimed in between and TAIL is already ours.
-    if (start !== this.#lastEnd && Atomics.load(i32, TAIL) !== start) this.#awaitTurn(start); // SYNC tail
-    const lo = i32[NEXT_SEQ_LO]!;
-    const hi = i32[NEXT_SEQ_HI]!;
+    if (start !== this.#lastEnd && Atomics.load(i32, TAIL_INDEX) !== start) this.#awaitTurn(start); // SYNC tail
+    const lo = i32[NEXT_SEQ_LO_INDEX]!;
+    const hi = i32[NEXT_SEQ_HI_INDEX]!;
     const h = this.#frameAt;
     i32[h + (FRAME_SEQ_LO_OFFSET >> 2)] = lo;
     i32[h + (FRAME_SEQ_HI_OFFSET >> 2)] = hi;
-    i32[NEXT_SEQ_LO] = (lo + 1) | 0;
-    if (lo === -1) i32[NEXT_SEQ_HI] = (hi + 1) | 0;
-    Atomics.store(i32, TAIL, this.#claimEnd); // SYNC tail: the frame becomes visible
+    i32[NEXT_SEQ_LO_INDEX] = (lo + 1) | 0;
+    if (lo === -1) i32[NEXT_SEQ_HI_INDEX] = (hi + 1) | 0;
+    Atomics.store(i32, TAIL_INDEX, this.#claimEnd); // SYNC tail: the frame becomes visible
     this.#lastEnd = this.#claimEnd;
     this.#pending = false;
     const f64 = this.#f64;
     const c = this.#counters;
     f64[c + PUB_COUNTERS.published] = ++this.#published;
     f64[c + PUB_COUNTERS.bytes] = this.#bytes += this.#length;
-    if (Atomics.load(i32, READERS_PARKED) !== 0) this.#ringParkedReaders(); // SYNC parked
+    if (Atomics.load(i32, READERS_PARKED_INDEX) !== 0) this.#ringParkedReaders(); // SYNC parked
   }
 
   /** Gives the publisher slot back. A pending loan is committed first so later publishers are not held. */
@@ -260,7 +250,7 @@ export class Publisher {
   #refreshFloor(): number {
     const i32 = this.#i32;
     const seg = this.#seg;
-    let floor = Atomics.load(i32, TAIL);
+    let floor = Atomics.load(i32, TAIL_INDEX);
     let slowest = -1;
     if (this.#policy !== DROP_OLDEST) {
       for (let slot = 0; slot < seg.maxSubscribers; slot++) {
@@ -302,14 +292,14 @@ export class Publisher {
       const left = deadline - now;
       if (left <= 0) throw errors.publishTimeout(this.topic, this.#seg.blockTimeoutMs, slowest);
       // Park: announce, re-check, then sleep on SPACE_SEQ; a reader that frees space bumps it.
-      const seen = Atomics.load(i32, SPACE_SEQ);
-      Atomics.add(i32, WRITERS_WAITING, 1); // SYNC writers-waiting
+      const seen = Atomics.load(i32, SPACE_SEQ_INDEX);
+      Atomics.add(i32, WRITERS_WAITING_INDEX, 1); // SYNC writers-waiting
       try {
         this.#refreshFloor();
         if (((this.#floor - limit) | 0) >= 0) return true;
-        this.#seg.waitOps.wait(i32, SPACE_SEQ, seen, Math.min(left, BLOCK_PARK_MS));
+        this.#seg.waitOps.wait(i32, SPACE_SEQ_INDEX, seen, Math.min(left, BLOCK_PARK_MS));
       } finally {
-        Atomics.sub(i32, WRITERS_WAITING, 1);
+        Atomics.sub(i32, WRITERS_WAITING_INDEX, 1);
       }
     }
   }
@@ -321,11 +311,11 @@ export class Publisher {
     const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
     if (isOwnerAlive(i32[base + (SUB_OWNER_OFFSET >> 2)]!)) return false;
     if (Atomics.compareExchange(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_DEAD) !== SLOT_ACTIVE) return false;
-    Atomics.add(i32, DETACHED, 1);
+    Atomics.add(i32, DETACHED_INDEX, 1);
     const bell = Atomics.load(i32, base + (SUB_DOORBELL_OFFSET >> 2));
     if (bell !== (NO_DOORBELL | 0)) {
       const parked = (seg.session.doorbellOffset(bell) + DOORBELL_PARKED_OFFSET) >> 2;
-      if (Atomics.load(seg.session.i32, parked) !== 0) Atomics.sub(i32, READERS_PARKED, 1); // its park never ends
+      if (Atomics.load(seg.session.i32, parked) !== 0) Atomics.sub(i32, READERS_PARKED_INDEX, 1); // its park never ends
     }
     return true;
   }
@@ -335,7 +325,7 @@ export class Publisher {
     const i32 = this.#i32;
     const capacity = this.#capacity;
     for (;;) {
-      const oldest = Atomics.load(i32, OLDEST);
+      const oldest = Atomics.load(i32, OLDEST_INDEX);
       if (((oldest - limit) | 0) >= 0) return;
       const remaining = capacity - (oldest & this.#mask);
       let next: number;
@@ -346,7 +336,7 @@ export class Publisher {
         const record = (HDR + length + 7) & ~7;
         next = record > remaining || record < HDR ? oldest + remaining : oldest + record;
       }
-      Atomics.compareExchange(i32, OLDEST, oldest, next | 0); // SYNC oldest
+      Atomics.compareExchange(i32, OLDEST_INDEX, oldest, next | 0); // SYNC oldest
     }
   }
 
@@ -358,9 +348,9 @@ export class Publisher {
   #awaitTurn(start: number): void {
     const i32 = this.#i32;
     let since = 0;
-    for (let round = 0; Atomics.load(i32, TAIL) !== start; round++) {
+    for (let round = 0; Atomics.load(i32, TAIL_INDEX) !== start; round++) {
       if (round < 200) continue;
-      this.#seg.waitOps.wait(i32, TAIL, Atomics.load(i32, TAIL), 0.05);
+      this.#seg.waitOps.wait(i32, TAIL_INDEX, Atomics.load(i32, TAIL_INDEX), 0.05);
       if ((round & 31) !== 0) continue;
       const now = performance.now();
       if (since === 0) since = now;
@@ -378,8 +368,8 @@ export class Publisher {
   #recoverDeadClaim(): void {
     const i32 = this.#i32;
     const seg = this.#seg;
-    const tail = Atomics.load(i32, TAIL);
-    if (Atomics.load(i32, HEAD) === tail) return;
+    const tail = Atomics.load(i32, TAIL_INDEX);
+    if (Atomics.load(i32, HEAD_INDEX) === tail) return;
     let dead = -1;
     for (let slot = 0; slot < seg.maxPublishers; slot++) {
       const base = (seg.pubTableOffset + slot * PUB_SLOT_LENGTH) >> 2;
@@ -402,8 +392,8 @@ export class Publisher {
       }
       at = (at + chunk) | 0;
     }
-    Atomics.store(i32, TAIL, end); // SYNC tail
-    Atomics.add(i32, RECOVERED, 1);
+    Atomics.store(i32, TAIL_INDEX, end); // SYNC tail
+    Atomics.add(i32, RECOVERED_INDEX, 1);
   }
 
   /** Rings the doorbell of every active subscriber whose host said it is parked. */

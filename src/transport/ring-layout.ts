@@ -94,6 +94,27 @@ export const TOPIC_RECOVERED_OFFSET = TOPIC_READERS_PARKED_OFFSET + 16;
 /** Byte offset where the publisher table starts. */
 export const TOPIC_TABLES_START = 4 * LINE_PAIR;
 
+/** Int32 indices of the shared words, for Atomics on an Int32Array over the whole segment. */
+export const HEAD_INDEX = TOPIC_HEAD_OFFSET >> 2;
+/** Int32 index of TAIL. */
+export const TAIL_INDEX = TOPIC_TAIL_OFFSET >> 2;
+/** Int32 index of NEXT_SEQ (low word). */
+export const NEXT_SEQ_LO_INDEX = TOPIC_NEXT_SEQ_LO_OFFSET >> 2;
+/** Int32 index of NEXT_SEQ (high word). */
+export const NEXT_SEQ_HI_INDEX = TOPIC_NEXT_SEQ_HI_OFFSET >> 2;
+/** Int32 index of OLDEST. */
+export const OLDEST_INDEX = TOPIC_OLDEST_OFFSET >> 2;
+/** Int32 index of READERS_PARKED. */
+export const READERS_PARKED_INDEX = TOPIC_READERS_PARKED_OFFSET >> 2;
+/** Int32 index of WRITERS_WAITING. */
+export const WRITERS_WAITING_INDEX = TOPIC_WRITERS_WAITING_OFFSET >> 2;
+/** Int32 index of SPACE_SEQ. */
+export const SPACE_SEQ_INDEX = TOPIC_SPACE_SEQ_OFFSET >> 2;
+/** Int32 index of DETACHED. */
+export const DETACHED_INDEX = TOPIC_DETACHED_OFFSET >> 2;
+/** Int32 index of RECOVERED. */
+export const RECOVERED_INDEX = TOPIC_RECOVERED_OFFSET >> 2;
+
 // ---- publisher slot (one per publisher) ----
 /** Bytes per publisher slot. */
 export const PUB_SLOT_LENGTH = 64;

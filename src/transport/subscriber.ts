@@ -16,34 +16,27 @@ import { Doorbell } from "./doorbell.js";
 import {
   FRAME_FLAG_PADDING,
   FRAME_HEADER_LENGTH,
+  HEAD_INDEX,
+  NEXT_SEQ_HI_INDEX,
+  NEXT_SEQ_LO_INDEX,
   NO_DOORBELL,
+  OLDEST_INDEX,
   POLICY_CODES,
   SLOT_ACTIVE,
   SLOT_FREE,
+  SPACE_SEQ_INDEX,
   SUB_CURSOR_OFFSET,
   SUB_DOORBELL_OFFSET,
   SUB_OWNER_OFFSET,
   SUB_SLOT_LENGTH,
   SUB_STATE_OFFSET,
-  TOPIC_HEAD_OFFSET,
-  TOPIC_NEXT_SEQ_HI_OFFSET,
-  TOPIC_NEXT_SEQ_LO_OFFSET,
-  TOPIC_OLDEST_OFFSET,
-  TOPIC_SPACE_SEQ_OFFSET,
-  TOPIC_TAIL_OFFSET,
-  TOPIC_WRITERS_WAITING_OFFSET,
+  TAIL_INDEX,
+  WRITERS_WAITING_INDEX,
 } from "./ring-layout.js";
 import { LATENCY_BUCKETS, SUB_COUNTERS, SUB_COUNTER_WORDS, subCountersOffset } from "./session-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { type WaitAlias, type WaitStrategy, type WaitTuning, createWaitStrategy } from "./wait/wait-strategy.js";
 
-const HEAD = TOPIC_HEAD_OFFSET >> 2;
-const TAIL = TOPIC_TAIL_OFFSET >> 2;
-const NEXT_SEQ_LO = TOPIC_NEXT_SEQ_LO_OFFSET >> 2;
-const NEXT_SEQ_HI = TOPIC_NEXT_SEQ_HI_OFFSET >> 2;
-const OLDEST = TOPIC_OLDEST_OFFSET >> 2;
-const WRITERS_WAITING = TOPIC_WRITERS_WAITING_OFFSET >> 2;
-const SPACE_SEQ = TOPIC_SPACE_SEQ_OFFSET >> 2;
 const HDR = FRAME_HEADER_LENGTH;
 /** Slot state while a subscriber joins: publishers ignore it until ACTIVE. */
 const SLOT_JOINING = 3;
@@ -148,7 +141,7 @@ export class Subscriber {
 
   /** True when a frame is waiting to be read. */
   hasData(): boolean {
-    return Atomics.load(this.#i32, TAIL) !== this.#cursor; // SYNC tail
+    return Atomics.load(this.#i32, TAIL_INDEX) !== this.#cursor; // SYNC tail
   }
 
   /** This subscriber's counters: frames delivered and dropped, payload bytes, invalid messages. */
@@ -219,18 +212,18 @@ export class Subscriber {
   #quiescentTail(): [number, number] {
     const i32 = this.#i32;
     for (let attempt = 0; ; attempt++) {
-      const tail = Atomics.load(i32, TAIL);
-      if (Atomics.load(i32, HEAD) === tail) {
-        const seq = (Atomics.load(i32, NEXT_SEQ_LO) >>> 0) + Atomics.load(i32, NEXT_SEQ_HI) * TWO_POW_32;
-        if (Atomics.load(i32, HEAD) === tail && Atomics.load(i32, TAIL) === tail) return [tail, seq];
+      const tail = Atomics.load(i32, TAIL_INDEX);
+      if (Atomics.load(i32, HEAD_INDEX) === tail) {
+        const seq = (Atomics.load(i32, NEXT_SEQ_LO_INDEX) >>> 0) + Atomics.load(i32, NEXT_SEQ_HI_INDEX) * TWO_POW_32;
+        if (Atomics.load(i32, HEAD_INDEX) === tail && Atomics.load(i32, TAIL_INDEX) === tail) return [tail, seq];
       }
-      if (attempt > 1000) this.#seg.waitOps.wait(i32, TAIL, tail, 0.05);
+      if (attempt > 1000) this.#seg.waitOps.wait(i32, TAIL_INDEX, tail, 0.05);
     }
   }
 
   #pollInPlace(handler: FrameHandler, limit = 0x7fffffff): number {
     const i32 = this.#i32;
-    const tail = Atomics.load(i32, TAIL); // SYNC tail
+    const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
     let cursor = this.#cursor;
     if (cursor === tail) return 0;
     const seg = this.#seg;
@@ -284,9 +277,9 @@ export class Subscriber {
     let bytes = 0;
     try {
       while (count < limit) {
-        const tail = Atomics.load(i32, TAIL); // SYNC tail
+        const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
         if (cursor === tail) break;
-        if (this.#lapped(cursor)) cursor = Atomics.load(i32, OLDEST);
+        if (this.#lapped(cursor)) cursor = Atomics.load(i32, OLDEST_INDEX);
         const remaining = capacity - (cursor & mask);
         const h = (data + (cursor & mask)) >> 2;
         const length = remaining < HDR ? 0 : i32[h]! >>> 0;
@@ -325,7 +318,7 @@ export class Subscriber {
    */
   #lapped(cursor: number): boolean {
     const i32 = this.#i32;
-    return ((Atomics.load(i32, OLDEST) - cursor) | 0) > 0 || ((Atomics.load(i32, HEAD) - cursor) >>> 0) > this.#seg.capacity;
+    return ((Atomics.load(i32, OLDEST_INDEX) - cursor) | 0) > 0 || ((Atomics.load(i32, HEAD_INDEX) - cursor) >>> 0) > this.#seg.capacity;
   }
 
   #fill(view: FrameView, i32: Int32Array, h: number, length: number): void {
@@ -356,11 +349,11 @@ export class Subscriber {
       f64[this.#counters + SUB_COUNTERS.delivered] = this.#delivered += count;
       f64[this.#counters + SUB_COUNTERS.bytes] = this.#bytes += bytes;
     }
-    if (Atomics.load(this.#i32, WRITERS_WAITING) !== 0) this.#wakeWriters(); // SYNC writers-waiting
+    if (Atomics.load(this.#i32, WRITERS_WAITING_INDEX) !== 0) this.#wakeWriters(); // SYNC writers-waiting
   }
 
   #wakeWriters(): void {
-    Atomics.add(this.#i32, SPACE_SEQ, 1);
-    this.#seg.waitOps.wake(this.#i32, SPACE_SEQ, 0x7fffffff);
+    Atomics.add(this.#i32, SPACE_SEQ_INDEX, 1);
+    this.#seg.waitOps.wake(this.#i32, SPACE_SEQ_INDEX, 0x7fffffff);
   }
 }
