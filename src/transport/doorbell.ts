@@ -18,12 +18,9 @@
  *   bell.park(() => sub.hasData(), 1000);
  */
 import { DOORBELL_PARKED_OFFSET, DOORBELL_RUNG_OFFSET, DOORBELL_SEQ_OFFSET } from "./session-layout.js";
-import {
-  READERS_PARKED_INDEX,
-} from "./ring-layout.js";
+import { READERS_PARKED_INDEX } from "./ring-layout.js";
 import type { SessionSegment } from "./session-segment.js";
 import type { WaitOps } from "./wait-ops.js";
-
 
 /** The doorbell of one reading host (a worker thread, a process, or one standalone subscriber). */
 export class Doorbell {
