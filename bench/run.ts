@@ -8,13 +8,14 @@
  * computed from those medians, and writes `bench/results/latest.json`.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GoalDef, Metric, TrialOptions, TrialValues } from "./lib/scenario.js";
 import { type Summary, summarize } from "./lib/stats.js";
 import { loadCases } from "./scenarios.js";
+import { procSessionId } from "./lib/processes.js";
 
 const CASES = await loadCases();
 
@@ -133,17 +134,41 @@ function runTrial(t: PlannedTrial, opts: TrialOptions): Promise<TrialOutcome> {
       err += `\nkilled after ${limit} ms`;
       child.kill("SIGKILL");
     }, limit);
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
+      const left = child.pid === undefined ? [] : removeLeftSegments(child.pid);
       const last = out.trim().split("\n").pop() ?? "";
+      let outcome: TrialOutcome;
       try {
         const parsed = JSON.parse(last) as TrialOutcome;
-        resolve(parsed.ok ? parsed : { ok: false, error: parsed.error ?? err });
+        outcome = parsed.ok ? parsed : { ok: false, error: parsed.error ?? err };
       } catch {
-        resolve({ ok: false, error: `trial exited with code ${code}: ${(err || out).trim().slice(-2000)}` });
+        outcome = { ok: false, error: `trial exited with code ${code}${signal ? ` (${signal})` : ""}: ${(err || out).trim().slice(-2000)}` };
       }
+      if (left.length > 0) {
+        const note = `left ${left.length} shm segment(s) behind (removed): ${left.join(" ")}`;
+        if (outcome.ok) outcome.warnings = [...(outcome.warnings ?? []), note];
+        else outcome.error = `${outcome.error}\n${note}`;
+      }
+      resolve(outcome);
     });
   });
+}
+
+/**
+ * Removes the shm segments a finished trial process left behind (a cross-process trial names them
+ * after its pid, see `procSessionId`); normally there are none. Returns their names.
+ */
+function removeLeftSegments(pid: number): string[] {
+  const prefix = `ether-${procSessionId(pid)}-`;
+  let names: string[];
+  try {
+    names = readdirSync("/dev/shm").filter((n) => n.startsWith(prefix));
+  } catch {
+    return [];
+  }
+  for (const n of names) rmSync(`/dev/shm/${n}`, { force: true });
+  return names;
 }
 
 // ---- formatting ----
@@ -239,12 +264,20 @@ async function main(): Promise<void> {
   const started = performance.now();
   let retried = 0;
   let done = 0;
-  /** Quick mode: retry only while elapsed + (remaining trials x mean trial time so far) fits the budget. */
-  const withinBudget = (): boolean => {
+  /** Duration of the last attempt of each case and impl (ms): trials differ (idle-cpu takes ~2.4 s). */
+  const lastMs = new Map<string, number>();
+  const estimateMs = (t: PlannedTrial, mean: number): number => lastMs.get(`${t.case} ${t.impl}`) ?? mean;
+  /**
+   * Quick mode: retry trial `i` only while elapsed + one more attempt of it + the remaining trials
+   * (each estimated by its own last duration, else the mean so far) fits the budget.
+   */
+  const withinBudget = (i: number): boolean => {
     if (!args.quick) return true;
     const elapsed = performance.now() - started;
-    const perTrial = done > 0 ? elapsed / done : 1000;
-    return elapsed + perTrial * (plan.length - done + 1) < QUICK_BUDGET_MS;
+    const mean = done > 0 ? elapsed / done : 1000;
+    let rest = estimateMs(plan[i], mean);
+    for (let k = i + 1; k < plan.length; k++) rest += estimateMs(plan[k], mean);
+    return elapsed + rest < QUICK_BUDGET_MS;
   };
   const [load1] = loadavg();
   if (load1 > 0.5) {
@@ -261,14 +294,18 @@ async function main(): Promise<void> {
     const t = plan[i];
     const t0 = performance.now();
     const tag = `[${String(i + 1).padStart(String(plan.length).length)}/${plan.length}] ${t.case} ${t.impl}`;
+    let attempt0 = performance.now();
     let outcome = await runTrial(t, opts);
+    lastMs.set(`${t.case} ${t.impl}`, performance.now() - attempt0);
     // The host of this VM sometimes takes a vCPU away for seconds (invisible to the load average):
     // a trial that kept far fewer cores busy than it does on an idle machine is run again, a few
     // times at most and, in quick mode, only while the run is inside its time budget.
-    for (let retry = 0; retry < args.retries && isStarved(outcome, t) && withinBudget(); retry++) {
+    for (let retry = 0; retry < args.retries && isStarved(outcome, t) && withinBudget(i); retry++) {
       console.error(`${tag}: starved (${outcome.cores?.toFixed(2)} of ${t.expectCores} cores busy), again`);
       retried++;
+      attempt0 = performance.now();
       outcome = await runTrial(t, opts);
+      lastMs.set(`${t.case} ${t.impl}`, performance.now() - attempt0);
     }
     done++;
     const secs = ((performance.now() - t0) / 1000).toFixed(1);

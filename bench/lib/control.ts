@@ -1,15 +1,20 @@
 /**
  * The control block a trial shares with its workers: a start barrier, the publisher's end-of-run
- * count, a stop flag and a flow-control counter for the postMessage peers. It is not on any hot path
- * except `ACK` (postMessage credit), so each word simply gets its own 128-byte line pair.
+ * count, a stop flag, a flow-control counter for the postMessage peers and a "joined" flag for peers
+ * with a connection handshake (ZeroMQ). It is not on any hot path except `ACK` (postMessage
+ * credit), so each word simply gets its own 128-byte line.
  *
  * ```
- *  0        128      256      384      512      640
- *  +--------+--------+--------+--------+--------+
- *  | READY  | GO     | DONE   | STOP   | ACK    |
- *  |        |        | TOTAL  |        |        |
- *  +--------+--------+--------+--------+--------+
+ *  0        128      256      384      512      640      768
+ *  +--------+--------+--------+--------+--------+--------+
+ *  | READY  | GO     | DONE   | STOP   | ACK    | JOINED |
+ *  |        |        | TOTAL  |        |        |        |
+ *  +--------+--------+--------+--------+--------+--------+
  * ```
+ *
+ * Between threads it is a plain SharedArrayBuffer; between processes the same layout lives in a
+ * named shm segment (`lib/processes.ts`), and the child installs a futex wait for GO (`setGoWait`)
+ * because `Atomics.wait`/`notify` do not cross processes.
  *
  * @example
  *   const ctl = createControl();
@@ -30,19 +35,32 @@ export const TOTAL = 2 * LINE + 1;
 export const STOP = 3 * LINE;
 /** postMessage peers: messages the subscriber has handled, for the publisher's credit window. */
 export const ACK = 4 * LINE;
+/** Set to 1 by a subscriber once its connection delivers (ZeroMQ slow joiner), before READY. */
+export const JOINED = 5 * LINE;
 
-const CONTROL_BYTES = 5 * 128;
+/** Bytes of a control block. */
+export const CONTROL_BYTES = 6 * 128;
 
 /** A fresh control block. */
 export function createControl(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
 }
 
+/** Blocks until GO is set. Threads: Atomics.wait; a child process replaces it with a futex wait. */
+let waitForGo = (ctl: Int32Array): void => {
+  while (Atomics.load(ctl, GO) === 0) Atomics.wait(ctl, GO, 0, 1000);
+};
+
+/** Replaces how `readyAndWaitForGo` blocks (child processes: futex on a shm control block). */
+export function setGoWait(wait: (ctl: Int32Array) => void): void {
+  waitForGo = wait;
+}
+
 /** Worker side of the start barrier: say ready, then block until the main thread says go. */
 export function readyAndWaitForGo(ctl: Int32Array): void {
   Atomics.add(ctl, READY, 1);
   Atomics.notify(ctl, READY);
-  while (Atomics.load(ctl, GO) === 0) Atomics.wait(ctl, GO, 0, 1000);
+  waitForGo(ctl);
 }
 
 /** Publisher side of the end of a run: the count first, then the flag that makes it valid. */

@@ -44,6 +44,11 @@ export class LateFinishError extends Error {
  */
 export let lastRunCores: number | undefined;
 
+/** Sets `lastRunCores` from a harness that counts CPU elsewhere (child processes report their own). */
+export function recordRunCores(cores: number): void {
+  lastRunCores = cores;
+}
+
 /** Runs one worker per spec and returns their results in spec order. */
 export async function runWorkers(
   suite: string,
