@@ -2,7 +2,13 @@
  * spsc-64B: 64-byte frames from one publisher thread to one subscriber thread, msgs/s measured by the
  * subscriber from the end of warm-up to the last frame. Every frame's first byte carries the low
  * byte of its sequence number; both sides sum it, so a lost, repeated or torn frame fails the trial.
+ *
+ * spsc-64B-proc: the same between two processes. ether runs the very same roles over a process
+ * topic (shm segments, futex waits); zeromq is PUB/SUB over ipc:// (`peers/zeromq.ts`).
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { RingBuffer } from "ringbuf.js";
 import type { MessagePort } from "node:worker_threads";
 import {
@@ -21,6 +27,8 @@ import { RateMeter } from "./lib/meter.js";
 import type { RoleFn, Scenario, TrialOptions, TrialValues } from "./lib/scenario.js";
 import { RawSabReader, RawSabWriter, createRawSab, type RawSabHandle } from "./peers/raw-sab.js";
 import { etherStreamRoles, etherTopic, type EtherStreamData } from "./lib/ether.js";
+import { ProcessSpace, runProcesses, type ProcessRoleSpec } from "./lib/processes.js";
+import type { ZmqData } from "./peers/zeromq.js";
 
 const SUITE = "spsc";
 const FRAME = 64;
@@ -157,7 +165,49 @@ export const pmObjectSub: RoleFn = (port: MessagePort, ctl, o) =>
 
 const ether = etherStreamRoles(FRAME);
 
-async function trial(_case: string, impl: string, opts: TrialOptions): Promise<TrialValues> {
+// ---- ZeroMQ PUB/SUB over ipc://, loaded only in its own processes ----
+
+const zmqPub: RoleFn = async (d: ZmqData, ctl, o) => (await import("./peers/zeromq.js")).zmqPub(d, ctl, o);
+const zmqSub: RoleFn = async (d: ZmqData, ctl, o) => (await import("./peers/zeromq.js")).zmqSub(d, ctl, o);
+
+/** spsc-64B-proc: publisher process -> subscriber process. */
+async function procTrial(impl: string, opts: TrialOptions): Promise<TrialValues> {
+  const ps = ProcessSpace.create();
+  const endpoint = join(tmpdir(), `etherflow-bench-${process.pid}.ipc`);
+  try {
+    let specs: ProcessRoleSpec[];
+    switch (impl) {
+      case "ether": {
+        const handle = ps.space.createTopic("bench", { capacity: CAPACITY, maxFrame: FRAME, policy: "block" });
+        const data: EtherStreamData = { handle, wait: "spin" };
+        specs = [
+          { role: "ether:pub", data },
+          { role: "ether:sub", data },
+        ];
+        break;
+      }
+      case "zeromq": {
+        const data: ZmqData = { endpoint: `ipc://${endpoint}`, frame: FRAME };
+        specs = [
+          { role: "zmq:pub", data },
+          { role: "zmq:sub", data },
+        ];
+        break;
+      }
+      default:
+        throw new Error(`spsc-64B-proc has no impl ${impl}`);
+    }
+    const [pub, sub] = (await runProcesses(SUITE, specs, ps, opts)) as [PubResult, SubResult];
+    checkDelivery(impl, pub, sub);
+    return { "msgs/s": sub.rate };
+  } finally {
+    ps.close();
+    rmSync(endpoint, { force: true });
+  }
+}
+
+async function trial(caseName: string, impl: string, opts: TrialOptions): Promise<TrialValues> {
+  if (caseName === "spsc-64B-proc") return procTrial(impl, opts);
   const ctl = createControl();
   let specs: WorkerSpec[];
   switch (impl) {
@@ -224,6 +274,34 @@ export const scenario: Scenario = {
         },
       ],
     },
+    {
+      name: "spsc-64B-proc",
+      cores: 2,
+      what:
+        "64 B frames, 1 publisher process -> 1 subscriber process (spinning); zeromq: PUB/SUB over ipc://, " +
+        "msgs/s at the subscriber",
+      // ZeroMQ: the subscriber's JS loop is the bottleneck (one core); the publisher runs ahead until
+      // the high-water mark stops it, and idles once done while the subscriber drains its backlog.
+      impls: [{ name: "ether" }, { name: "zeromq", cores: 1 }],
+      goals: [
+        {
+          label: "ether processes >= 0.8x ether threads (spsc-64B)",
+          kind: "ratio",
+          a: { case: "spsc-64B-proc", impl: "ether", metric: "msgs/s" },
+          b: { case: "spsc-64B", impl: "ether", metric: "msgs/s" },
+          op: ">=",
+          target: 0.8,
+        },
+        {
+          label: "ether processes >= 30x zeromq PUB/SUB ipc://",
+          kind: "ratio",
+          a: { case: "spsc-64B-proc", impl: "ether", metric: "msgs/s" },
+          b: { case: "spsc-64B-proc", impl: "zeromq", metric: "msgs/s" },
+          op: ">=",
+          target: 30,
+        },
+      ],
+    },
   ],
   trial,
   roles: {
@@ -235,5 +313,7 @@ export const scenario: Scenario = {
     "pm:sub": pmObjectSub,
     "ether:pub": ether.pub,
     "ether:sub": ether.sub,
+    "zmq:pub": zmqPub,
+    "zmq:sub": zmqSub,
   },
 };
