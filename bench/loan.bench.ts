@@ -13,6 +13,8 @@
  *   structured-clones the whole MiB (the receiver gets its own copy).
  *
  * GB/s is frames/s x 1 MiB: the bytes made available to the reader, not bytes touched.
+ *
+ * loan-1MiB-proc: the same ether roles between a publisher process and a subscriber process.
  */
 import type { MessagePort } from "node:worker_threads";
 import {
@@ -28,6 +30,7 @@ import {
 } from "./lib/control.js";
 import { Topic, etherTopic, type TopicHandle } from "./lib/ether.js";
 import { postMessagePair, runWorkers, type WorkerSpec } from "./lib/harness.js";
+import { ProcessSpace, runProcesses } from "./lib/processes.js";
 import { RateMeter } from "./lib/meter.js";
 import type { RoleFn, Scenario, TrialOptions, TrialValues } from "./lib/scenario.js";
 import { RawSabReader, RawSabWriter, createRawSab, type RawSabHandle } from "./peers/raw-sab.js";
@@ -163,7 +166,26 @@ const pmSub: RoleFn = (port: MessagePort, ctl, o) =>
     readyAndWaitForGo(ctl);
   });
 
-async function trial(_case: string, impl: string, opts: TrialOptions): Promise<TrialValues> {
+/** loan-1MiB-proc: publisher process -> subscriber process. */
+async function procTrial(impl: string, opts: TrialOptions): Promise<TrialValues> {
+  if (impl !== "ether") throw new Error(`loan-1MiB-proc has no impl ${impl}`);
+  const ps = ProcessSpace.create();
+  try {
+    const handle = ps.space.createTopic("bench", { capacity: CAPACITY, maxFrame: FRAME, policy: "block" });
+    const specs = [
+      { role: "ether:pub", data: handle },
+      { role: "ether:sub", data: handle },
+    ];
+    const [pub, sub] = (await runProcesses(SUITE, specs, ps, opts)) as [PubResult, SubResult];
+    checkDelivery(impl, pub, sub);
+    return { "msgs/s": sub.rate, "GB/s": (sub.rate * FRAME) / 1e9 };
+  } finally {
+    ps.close();
+  }
+}
+
+async function trial(caseName: string, impl: string, opts: TrialOptions): Promise<TrialValues> {
+  if (caseName === "loan-1MiB-proc") return procTrial(impl, opts);
   const ctl = createControl();
   let specs: WorkerSpec[];
   switch (impl) {
@@ -212,6 +234,22 @@ export const scenario: Scenario = {
           b: { case: "loan-1MiB", impl: "postMessage", metric: "msgs/s" },
           op: ">=",
           target: 5,
+        },
+      ],
+    },
+    {
+      name: "loan-1MiB-proc",
+      cores: 2,
+      what: "loan-1MiB between a publisher process and a subscriber process (process topic), msgs/s and GB/s",
+      impls: [{ name: "ether" }],
+      goals: [
+        {
+          label: "ether processes >= 0.8x ether threads (loan-1MiB)",
+          kind: "ratio",
+          a: { case: "loan-1MiB-proc", impl: "ether", metric: "msgs/s" },
+          b: { case: "loan-1MiB", impl: "ether", metric: "msgs/s" },
+          op: ">=",
+          target: 0.8,
         },
       ],
     },
