@@ -238,9 +238,10 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const selected = CASES.filter((c) => args.cases.length === 0 || args.cases.includes(c.def.name));
   if (args.list) {
+    const width = Math.max(...CASES.map((c) => c.def.name.length));
     for (const c of CASES) {
-      console.log(`${c.def.name.padEnd(12)} ${c.def.impls.map((i) => i.name + (i.fullOnly ? " (full only)" : "")).join(", ")}`);
-      console.log(`${"".padEnd(12)} ${c.def.what}`);
+      console.log(`${c.def.name.padEnd(width)} ${c.def.impls.map((i) => i.name + (i.fullOnly ? " (full only)" : "")).join(", ")}`);
+      console.log(`${"".padEnd(width)} ${c.def.what}`);
     }
     return;
   }

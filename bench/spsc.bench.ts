@@ -280,9 +280,9 @@ export const scenario: Scenario = {
       what:
         "64 B frames, 1 publisher process -> 1 subscriber process (spinning); zeromq: PUB/SUB over ipc://, " +
         "msgs/s at the subscriber",
-      // ZeroMQ: the subscriber's JS loop is the bottleneck (one core); the publisher runs ahead until
-      // the high-water mark stops it, and idles once done while the subscriber drains its backlog.
-      impls: [{ name: "ether" }, { name: "zeromq", cores: 1 }],
+      // ZeroMQ on an idle machine: ~1.8 (the subscriber's JS loop, the publisher retrying at the
+      // high-water mark, and the two I/O threads share the two vCPUs).
+      impls: [{ name: "ether" }, { name: "zeromq", cores: 1.8 }],
       goals: [
         {
           label: "ether processes >= 0.8x ether threads (spsc-64B)",
