@@ -118,6 +118,9 @@ export class Subscriber {
   /** This subscriber's delivered and bytes counters, mirrored here so that updating them is one store each. */
   #delivered = 0;
   #bytes = 0;
+  /** hold(): the frame held (in place) and where the cursor goes on release(); -1 when none is held. */
+  #heldEnd = -1;
+  #heldLength = 0;
 
   /** Takes a subscriber slot and joins at the current tail; use Topic.subscriber(). */
   constructor(seg: TopicSegment, options: SubscriberOptions = {}) {
@@ -172,6 +175,69 @@ export class Subscriber {
         if (deadline !== Infinity && left <= 0) return this.hasData();
       }
     }
+  }
+
+  /**
+   * Reads the next frame and keeps it: the view (and anything decoded from it in place) stays valid,
+   * and publishers keep off it, until release(). For handlers that finish later (async ones).
+   * Returns undefined when no frame is waiting. One frame at a time; do not poll() while holding.
+   *
+   * @example
+   *   for (let f = sub.hold(); f !== undefined; f = sub.hold()) { await handle(f); sub.release(); }
+   */
+  hold(): FrameView | undefined {
+    if (this.#heldEnd !== -1) throw errors.loanState(this.topic, "release() the held frame before holding another");
+    if (this.#seg.policyCode === POLICY_CODES["drop-oldest"]) {
+      // Drop-oldest copies each frame out: the copy is the subscriber's own until the next read.
+      let held: FrameView | undefined;
+      this.#pollCopy((f) => (held = f), 1);
+      if (held !== undefined) {
+        this.#heldEnd = this.#cursor;
+        this.#heldLength = -1; // already counted
+      }
+      return held;
+    }
+    const i32 = this.#i32;
+    const seg = this.#seg;
+    let cursor = this.#cursor;
+    const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
+    while (cursor !== tail) {
+      const remaining = seg.capacity - (cursor & seg.mask);
+      if (remaining < HDR) {
+        cursor = (cursor + remaining) | 0;
+        continue;
+      }
+      const h = (seg.dataOffset + (cursor & seg.mask)) >> 2;
+      const length = i32[h]!;
+      const record = (HDR + length + 7) & ~7;
+      if ((i32[h + 1]! & FRAME_FLAG_PADDING) !== 0) {
+        cursor = (cursor + record) | 0;
+        continue;
+      }
+      this.#cursor = cursor; // padding before it is consumed; the frame itself is not
+      const view = this.#view;
+      view.buffer = seg.u8;
+      this.#fill(view, i32, h, length);
+      this.#heldEnd = (cursor + record) | 0;
+      this.#heldLength = length;
+      return view;
+    }
+    if (cursor !== this.#cursor) this.#finish(cursor, 0, 0);
+    return undefined;
+  }
+
+  /** Lets go of the frame taken by hold(): publishers may reuse its space. */
+  release(): void {
+    const end = this.#heldEnd;
+    if (end === -1) throw errors.loanState(this.topic, "release() without a held frame");
+    this.#heldEnd = -1;
+    if (this.#heldLength < 0) return; // drop-oldest: counted when copied
+    this.#finish(end, 1, this.#heldLength);
+  }
+
+  /** Counts a frame this subscriber's host found invalid (it was not delivered to a handler). */
+  countInvalid(): void {
+    this.#f64[this.#counters + SUB_COUNTERS.invalid]! += 1;
   }
 
   /** Leaves the topic: publishers stop waiting for this subscriber. */

@@ -198,6 +198,44 @@ for (const { transport: kind } of TRANSPORTS) {
       assert.equal(topic.subscriber({ wait: "spin" }).slot, 0);
     });
 
+    test("hold() keeps a frame in place until release(); publishers keep off it", () => {
+      const { topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "reject" });
+      const sub = topic.subscriber({ wait: "spin" });
+      const pub = topic.publisher();
+      for (let i = 0; i < 3; i++) pub.publish(bytes(1000, i + 1));
+      const held = sub.hold()!;
+      assert.equal(held.seq, 0);
+      assert.equal(held.buffer.buffer, topic.segment.sab, "in place");
+      assert.throws(() => sub.hold(), (e: EtherError) => e.code === "ERR_ETHER_LOAN_STATE");
+      assert.equal(pub.publish(bytes(1000, 9)), false, "the held frame's space is still taken");
+      assert.ok(held.bytes().every((b) => b === 1));
+      sub.release();
+      assert.throws(() => sub.release(), (e: EtherError) => e.code === "ERR_ETHER_LOAN_STATE");
+      assert.equal(pub.publish(bytes(1000, 4)), true, "released space is free");
+      const seqs: number[] = [];
+      for (let f = sub.hold(); f !== undefined; f = sub.hold()) {
+        seqs.push(f.seq);
+        sub.release();
+      }
+      assert.deepEqual(seqs, [1, 2, 3]);
+      assert.equal(sub.counts().delivered, 4);
+    });
+
+    test("hold() under drop-oldest hands out a validated copy and counts drops", () => {
+      const { topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "drop-oldest" });
+      const sub = topic.subscriber({ wait: "spin" });
+      const pub = topic.publisher();
+      for (let i = 0; i < 10; i++) pub.publish(bytes(1000, i));
+      const seqs: number[] = [];
+      for (let f = sub.hold(); f !== undefined; f = sub.hold()) {
+        assert.ok(f.bytes().every((b) => b === f.seq));
+        seqs.push(f.seq);
+        sub.release();
+      }
+      assert.equal(seqs.at(-1), 9);
+      assert.equal(sub.counts().delivered + sub.counts().dropped, 10);
+    });
+
     test("attaching to a short, foreign or other-version segment fails with a named error", () => {
       const { topic } = topicOf();
       const ring = topic.segment.sab;
