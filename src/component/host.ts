@@ -1,0 +1,271 @@
+/**
+ * A host: the loop that runs one or more component instances in one worker thread, process or main
+ * thread. It binds each instance to the session (so its `@pub` methods publish), drains its
+ * subscriptions in order (one frame held at a time, so zero-copy views stay valid across an async
+ * handler), calls `@start` methods once and `@every` methods on a drift-free schedule, and keeps going
+ * when a handler throws (logged with instance, method and topic, and counted).
+ *
+ * Per instance, messages are handled in order; a handler that returns a promise is awaited before the
+ * next message. Invalid messages (a `@sub` zod schema, or bytes that do not decode) are not delivered:
+ * they are counted on the subscriber and published to `ether/dead-letter` with the reason.
+ *
+ * @example
+ *   const host = new Host([{ name: "p", Class: DataProcessor, kwargs: {} }], io);
+ *   await host.start();
+ *   await host.run(() => stopRequested);
+ *   await host.stop();
+ */
+import { EtherError } from "../errors.js";
+import { DictDecoder, DictEncoder, SCHEMA_DICT } from "../frame/index.js";
+import type { Doorbell, Publisher, Subscriber, Topic, WaitAlias, WaitStrategy } from "../transport/index.js";
+import { createWaitStrategy } from "../transport/index.js";
+import { type InstanceContext, bindInstance, unbindInstance } from "./context.js";
+import { componentMeta } from "./metadata.js";
+import { validateMessage } from "./validation.js";
+import type { ZodType } from "zod";
+
+/** Topic on which invalid messages are published with the reason. */
+export const DEAD_LETTER_TOPIC = "ether/dead-letter";
+
+/** One instance a host runs. */
+export interface HostedInstance {
+  readonly name: string;
+  readonly Class: new (kwargs?: Record<string, unknown>) => object;
+  readonly kwargs: Record<string, unknown>;
+}
+
+/** Where a log line comes from. */
+export interface LogPlace {
+  readonly instance?: string;
+  readonly method?: string;
+  readonly topic?: string;
+}
+
+/** What the runtime gives a host: topics, its doorbell, its wait strategy, and a log. */
+export interface HostIO {
+  /** The topic called `name`, attached in this thread. */
+  topic(name: string): Topic;
+  readonly doorbell: Doorbell;
+  readonly wait: WaitAlias;
+  log(level: "info" | "warn" | "error", message: string, place?: LogPlace): void;
+  /** Parks for at most `ms` without blocking the event loop (main-thread hosts); absent: park blocks. */
+  parkAsync?(hasWork: () => boolean, ms: number): Promise<void>;
+}
+
+/** Counts of what a host did. */
+export interface HostCounts {
+  delivered: number;
+  invalid: number;
+  handlerErrors: number;
+  ticks: number;
+}
+
+interface Subscription {
+  readonly instance: string;
+  readonly target: object;
+  readonly method: string;
+  readonly topic: string;
+  readonly sub: Subscriber;
+  readonly decoder: DictDecoder;
+  readonly schema: ZodType | undefined;
+}
+
+interface Tick {
+  readonly instance: string;
+  readonly target: object;
+  readonly method: string;
+  readonly periodMs: number;
+  due: number;
+}
+
+/** Longest single park of a host loop, so it also lets its event loop run (timers, promises). */
+const MAX_PARK_MS = 10;
+
+/** Runs instances; see the module comment. */
+export class Host {
+  readonly counts: HostCounts = { delivered: 0, invalid: 0, handlerErrors: 0, ticks: 0 };
+  readonly #specs: readonly HostedInstance[];
+  readonly #io: HostIO;
+  readonly #targets = new Map<string, object>();
+  readonly #subscriptions: Subscription[] = [];
+  readonly #ticks: Tick[] = [];
+  readonly #publishers = new Map<string, { pub: Publisher; encoder: DictEncoder }>();
+  #strategy: WaitStrategy | undefined;
+  #started = false;
+
+  constructor(specs: readonly HostedInstance[], io: HostIO) {
+    this.#specs = specs;
+    this.#io = io;
+  }
+
+  /** The instances, by name (after start()). */
+  get instances(): ReadonlyMap<string, object> {
+    return this.#targets;
+  }
+
+  /** Constructs and binds every instance, subscribes, then calls the `@start` methods. */
+  async start(): Promise<void> {
+    const io = this.#io;
+    for (const spec of this.#specs) {
+      const target = new spec.Class(spec.kwargs);
+      this.#targets.set(spec.name, target);
+      bindInstance(target, this.#contextFor(spec.name));
+      const meta = componentMeta(spec.Class);
+      for (const s of meta.subs) {
+        const sub = io.topic(s.topic).subscriber({ doorbell: io.doorbell, wait: io.wait });
+        this.#subscriptions.push({
+          instance: spec.name,
+          target,
+          method: s.method,
+          topic: s.topic,
+          sub,
+          decoder: new DictDecoder({ topic: s.topic }),
+          schema: s.schema,
+        });
+      }
+      for (const e of meta.everys) {
+        this.#ticks.push({ instance: spec.name, target, method: e.method, periodMs: e.periodMs, due: 0 });
+      }
+    }
+    this.#strategy = createWaitStrategy(io.wait, io.doorbell, () => this.#hasWork());
+    this.#started = true;
+    for (const spec of this.#specs) {
+      const target = this.#targets.get(spec.name)!;
+      for (const s of componentMeta(spec.Class).starts) await this.#call(spec.name, target, s.method, [], undefined);
+    }
+    const now = performance.now();
+    for (const tick of this.#ticks) tick.due = now;
+  }
+
+  /** Runs until `shouldStop()` returns true (checked after every batch and every park). */
+  async run(shouldStop: () => boolean): Promise<void> {
+    if (!this.#started) throw new TypeError("Host.start() first");
+    const strategy = this.#strategy!;
+    while (!shouldStop()) {
+      const work = (await this.#drain()) + (await this.#runDueTicks());
+      if (work > 0) {
+        strategy.idle(work);
+        continue;
+      }
+      const wait = Math.min(MAX_PARK_MS, this.#untilNextTick());
+      if (this.#io.parkAsync !== undefined) await this.#io.parkAsync(() => this.#hasWork(), wait);
+      else if (strategy.idle(0, wait)) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Unbinds the instances (their methods are plain again) and leaves every topic. */
+  async stop(): Promise<void> {
+    for (const target of this.#targets.values()) unbindInstance(target);
+    for (const s of this.#subscriptions) s.sub.close();
+    for (const { pub } of this.#publishers.values()) pub.close();
+    this.#subscriptions.length = 0;
+    this.#publishers.clear();
+  }
+
+  #hasWork(): boolean {
+    for (const s of this.#subscriptions) if (s.sub.hasData()) return true;
+    return this.#ticks.length > 0 && this.#untilNextTick() <= 0;
+  }
+
+  #untilNextTick(): number {
+    let next = Infinity;
+    for (const t of this.#ticks) if (t.due < next) next = t.due;
+    return next === Infinity ? Infinity : next - performance.now();
+  }
+
+  #contextFor(instance: string): InstanceContext {
+    return {
+      instanceName: instance,
+      publish: (topic, message, place) => this.#publish(topic, message, place),
+    };
+  }
+
+  #publish(topic: string, message: unknown, place: { instance: string; method: string }): void {
+    let out = this.#publishers.get(topic);
+    if (out === undefined) {
+      out = { pub: this.#io.topic(topic).publisher(), encoder: new DictEncoder({ topic }) };
+      this.#publishers.set(topic, out);
+    }
+    try {
+      out.pub.publish(out.encoder.encode(message as object), SCHEMA_DICT);
+    } catch (error) {
+      if (error instanceof EtherError) error.message = `${error.message} (instance "${place.instance}", method ${place.method})`;
+      throw error;
+    }
+  }
+
+  /** Handles every waiting frame of every subscription, in order per subscription. */
+  async #drain(): Promise<number> {
+    let handled = 0;
+    for (const s of this.#subscriptions) {
+      for (let frame = s.sub.hold(); frame !== undefined; frame = s.sub.hold()) {
+        try {
+          let message: Record<string, unknown>;
+          try {
+            message = s.decoder.decode(frame.buffer, frame.offset, frame.length);
+          } catch (error) {
+            this.#reject(s, `undecodable frame: ${(error as Error).message}`, undefined);
+            continue;
+          }
+          if (s.schema !== undefined) {
+            const checked = validateMessage(s.schema, message);
+            if (!checked.ok) {
+              this.#reject(s, checked.reason, message);
+              continue;
+            }
+            message = checked.value as Record<string, unknown>;
+          }
+          this.counts.delivered++;
+          await this.#call(s.instance, s.target, s.method, [message], s.topic);
+        } finally {
+          s.sub.release();
+          handled++;
+        }
+      }
+    }
+    return handled;
+  }
+
+  async #runDueTicks(): Promise<number> {
+    if (this.#ticks.length === 0) return 0;
+    let ran = 0;
+    for (const t of this.#ticks) {
+      const now = performance.now();
+      if (t.due > now) continue;
+      // Drift-free: the next tick is due one period after this one was due, not after it ran; a tick
+      // more than a period late is skipped rather than run in a burst.
+      t.due += t.periodMs;
+      if (t.due <= now) t.due = now + t.periodMs - ((now - t.due) % t.periodMs);
+      this.counts.ticks++;
+      ran++;
+      await this.#call(t.instance, t.target, t.method, [], undefined);
+    }
+    return ran;
+  }
+
+  /** Calls a method; a throw or rejection is logged with the place and counted, never propagated. */
+  async #call(instance: string, target: object, method: string, args: unknown[], topic: string | undefined): Promise<void> {
+    try {
+      const result = (target as Record<string, (...a: unknown[]) => unknown>)[method]!(...args);
+      if (result instanceof Promise) await result;
+    } catch (error) {
+      this.counts.handlerErrors++;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#io.log("error", `handler threw: ${reason}`, { instance, method, topic });
+    }
+  }
+
+  #reject(s: Subscription, reason: string, message: unknown): void {
+    this.counts.invalid++;
+    s.sub.countInvalid();
+    this.#io.log("warn", `invalid message not delivered: ${reason}`, { instance: s.instance, method: s.method, topic: s.topic });
+    try {
+      this.#publish(DEAD_LETTER_TOPIC, { topic: s.topic, instance: s.instance, method: s.method, reason, message: message ?? null }, {
+        instance: s.instance,
+        method: s.method,
+      });
+    } catch (error) {
+      this.#io.log("error", `could not publish to ${DEAD_LETTER_TOPIC}: ${(error as Error).message}`, { instance: s.instance, topic: s.topic });
+    }
+  }
+}
