@@ -140,10 +140,20 @@ export async function runProcesses(
   let timer: NodeJS.Timeout | undefined;
   let finished = false;
   try {
+    const output: string[] = [];
     for (const spec of specs) {
       const arg: ProcSpec = { suite, role: spec.role, data: spec.data, ctlName: ps.ctlName, opts, parentPid: process.pid };
-      // The trial's stdout carries its one JSON line to the runner: children write to its stderr.
-      children.push(fork(PROC_JS, [JSON.stringify(arg)], { stdio: ["ignore", 2, 2, "ipc"] }));
+      // The trial's stdout carries its one JSON line to the runner: a child's output goes to the
+      // trial's stderr, and its tail into the error when the child dies without replying.
+      const child = fork(PROC_JS, [JSON.stringify(arg)], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
+      const k = children.push(child) - 1;
+      output.push("");
+      const keep = (d: Buffer): void => {
+        process.stderr.write(d);
+        output[k] = (output[k] + d).slice(-2000);
+      };
+      child.stdout!.on("data", keep);
+      child.stderr!.on("data", keep);
     }
     const replies = children.map(
       (child, i) =>
@@ -153,7 +163,8 @@ export async function runProcesses(
           child.once("error", (e) => reject(new Error(`process ${role}: ${e.stack ?? e}`)));
           // 'exit' can come before the last IPC message is read: decide once the channel has closed.
           child.once("exit", (code, signal) => {
-            const fail = (): void => reject(new Error(`process ${role} exited (code ${code}, signal ${signal}) before replying`));
+            const fail = (): void =>
+              reject(new Error(`process ${role} exited (code ${code}, signal ${signal}) before replying: ${output[i].trim()}`));
             if (child.connected) child.once("disconnect", fail);
             else fail();
           });
