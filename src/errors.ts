@@ -24,7 +24,8 @@ export type EtherErrorCode =
   | "ERR_ETHER_SHM"
   | "ERR_ETHER_TOPIC_NOT_FOUND"
   | "ERR_ETHER_SESSION_NOT_FOUND"
-  | "ERR_ETHER_CLOSED";
+  | "ERR_ETHER_CLOSED"
+  | "ERR_ETHER_CONFIG";
 
 /** The one error class Ether throws; `code` tells which case, `details` carries the named values. */
 export class EtherError extends Error {
@@ -37,6 +38,22 @@ export class EtherError extends Error {
     this.code = code;
     this.details = details;
   }
+}
+
+/** Where in a session config a problem is: the file position when the config came from a file, and the key path. */
+export interface ConfigPlace {
+  /** Absolute path of the YAML file; undefined when the config was given as an object. */
+  readonly file?: string | undefined;
+  /** 1-based line and column in `file`. */
+  readonly line?: number | undefined;
+  readonly col?: number | undefined;
+  /** Dotted key path, e.g. `instances.processor2x.placement`. */
+  readonly keyPath: string;
+}
+
+function configPlace(place: ConfigPlace): string {
+  const at = place.file === undefined ? "" : place.line === undefined ? `${place.file}: ` : `${place.file}:${place.line}:${place.col ?? 1}: `;
+  return `${at}${place.keyPath}`;
 }
 
 function topicPlace(topic: string | undefined): string {
@@ -133,5 +150,18 @@ export const errors = {
   },
   closed(what: string): EtherError {
     return new EtherError("ERR_ETHER_CLOSED", `${what} is closed`, { what });
+  },
+  /**
+   * A session config is invalid: `file:line:col: key.path: problem and fix`, then up to a few more
+   * problems (`others`, already formatted the same way) on their own lines.
+   */
+  config(place: ConfigPlace, detail: string, others: readonly string[] = []): EtherError {
+    const first = `${configPlace(place)}: ${detail}`;
+    const more = others.length === 0 ? "" : `\nalso:\n${others.map((o) => `  ${o}`).join("\n")}`;
+    return new EtherError("ERR_ETHER_CONFIG", first + more, { ...place, detail, others });
+  },
+  /** A session config file cannot be read. */
+  configFile(file: string, detail: string): EtherError {
+    return new EtherError("ERR_ETHER_CONFIG", `${file}: cannot read the session config: ${detail}`, { file, keyPath: "", detail });
   },
 } as const;
