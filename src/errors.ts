@@ -25,7 +25,12 @@ export type EtherErrorCode =
   | "ERR_ETHER_TOPIC_NOT_FOUND"
   | "ERR_ETHER_SESSION_NOT_FOUND"
   | "ERR_ETHER_CLOSED"
-  | "ERR_ETHER_CONFIG";
+  | "ERR_ETHER_CONFIG"
+  | "ERR_ETHER_DECORATOR"
+  | "ERR_ETHER_INVALID_PERIOD"
+  | "ERR_ETHER_PUBLISH_RETURN"
+  | "ERR_ETHER_REGISTRY_METHOD"
+  | "ERR_ETHER_ALREADY_BOUND";
 
 /** The one error class Ether throws; `code` tells which case, `details` carries the named values. */
 export class EtherError extends Error {
@@ -163,5 +168,59 @@ export const errors = {
   /** A session config file cannot be read. */
   configFile(file: string, detail: string): EtherError {
     return new EtherError("ERR_ETHER_CONFIG", `${file}: cannot read the session config: ${detail}`, { file, keyPath: "", detail });
+  },
+  /**
+   * A decorator is misused, found when the class is defined. Method decorators are not told their
+   * class, so `site` (file:line:col of the class body, from the stack) is what points at it.
+   */
+  decorator(decorator: string, method: string, site: string | undefined, detail: string): EtherError {
+    const at = site === undefined ? "" : ` (class at ${site})`;
+    return new EtherError("ERR_ETHER_DECORATOR", `${decorator} on method ${method}${at}: ${detail}`, { decorator, method, site });
+  },
+  /** A default topic (`ClassName.method`) was needed for a class without a name. */
+  anonymousComponent(method: string): EtherError {
+    return new EtherError(
+      "ERR_ETHER_DECORATOR",
+      `an anonymous class decorates method ${method} without a topic, and the default topic is ClassName.${method}: ` +
+        `name the class or give the decorator a topic`,
+      { method },
+    );
+  },
+  /** A prototype method cannot be replaced by its publishing wrapper. */
+  cannotWrap(className: string, method: string, detail: string): EtherError {
+    return new EtherError("ERR_ETHER_DECORATOR", `cannot wrap ${className}.${method} to publish its return value: ${detail}`, {
+      className,
+      method,
+    });
+  },
+  /** A period (`@every`) is not a duration or rate Ether understands. */
+  invalidPeriod(input: string, detail: string): EtherError {
+    return new EtherError("ERR_ETHER_INVALID_PERIOD", `invalid period ${input}: ${detail}`, { input });
+  },
+  /** A `@pub` method returned something that is not a message (a plain object, undefined or skip). */
+  publishReturn(instance: string, className: string, method: string, topic: string, got: string): EtherError {
+    return new EtherError(
+      "ERR_ETHER_PUBLISH_RETURN",
+      `${className}.${method} (instance "${instance}", topic "${topic}") returned ${got}, which is not a message: ` +
+        `return an object (e.g. { value: x }), undefined for the empty message {}, or skip to publish nothing`,
+      { instance, className, method, topic },
+    );
+  },
+  /** The registry names a method the class does not have. */
+  registryMethod(className: string, method: string, available: readonly string[], hint = ""): EtherError {
+    const list = available.length === 0 ? "it has no methods" : `its methods: ${available.join(", ")}`;
+    return new EtherError("ERR_ETHER_REGISTRY_METHOD", `registry: class ${className} has no method ${method}${hint}; ${list}`, {
+      className,
+      method,
+      available,
+    });
+  },
+  /** An instance is bound to a host while already bound to another. */
+  alreadyBound(current: string, next: string): EtherError {
+    return new EtherError(
+      "ERR_ETHER_ALREADY_BOUND",
+      `cannot bind the instance as "${next}": it is already bound as "${current}"; unbind it first (one instance, one host)`,
+      { current, next },
+    );
   },
 } as const;
