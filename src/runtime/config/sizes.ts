@@ -50,7 +50,9 @@ export function parseSize(value: unknown): Parsed<number> {
     const binary = AMBIGUOUS_UNITS[unit]!;
     return {
       ok: false,
-      problem: `"${value}" is ambiguous (powers of 1000 or of 1024?); write "${m[1]}${binary}" for ${m[1]} × ${BINARY_UNITS[binary.toLowerCase()]} bytes, or a number of bytes`,
+      problem:
+        `"${value}" is ambiguous (powers of 1000 or of 1024?); ` +
+        `write "${m[1]}${binary}" for ${m[1]} × ${BINARY_UNITS[binary.toLowerCase()]} bytes, or a number of bytes`,
     };
   }
   const scale = unit === "" ? 1 : BINARY_UNITS[unit];

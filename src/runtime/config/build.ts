@@ -1,0 +1,162 @@
+/**
+ * From a config that passed the schema to a defaulted draft: applies defaults, turns YAML's empty
+ * values (`kwargs:`, `data:`) into "not given", and runs the checks that span keys (max_frame against
+ * capacity, empty sections, kwargs that a worker could not receive). Classes are resolved later, in
+ * load.ts, because that needs the file system and imports.
+ *
+ * @example
+ *   const { draft, issues } = buildDraft(parsed.data);
+ */
+import { formatSize } from "./sizes.js";
+import { capacityFor, defaultMaxFrame, kDefaultSession, kDefaultTopicCapacity, largestMaxFrame, ringCapacity } from "./defaults.js";
+import type { ConfigIssue } from "./issues.js";
+import type { RawConfig, RawTopic } from "./schema.js";
+import { TOPIC_NAME_MAX_BYTES } from "./schema.js";
+import { MAX_CAPACITY } from "../../transport/ring-layout.js";
+import type { Placement, SessionSettings, TopicSettings } from "./types.js";
+
+/** An instance before its class is resolved. */
+export interface DraftInstance {
+  readonly name: string;
+  readonly classPath: string;
+  readonly kwargs: Record<string, unknown>;
+  readonly placement: Placement;
+}
+
+/** A registry method before default topics (which need the class's name) are filled in. */
+export interface DraftMethod {
+  readonly name: string;
+  readonly sub?: { readonly topic?: string | undefined } | undefined;
+  readonly pub?: { readonly topic?: string | undefined } | undefined;
+}
+
+/** A registry entry before its class is resolved. */
+export interface DraftRegistryEntry {
+  readonly classPath: string;
+  readonly methods: readonly DraftMethod[];
+}
+
+/** The config with defaults applied; classes not yet resolved. */
+export interface Draft {
+  readonly session: SessionSettings;
+  readonly instances: readonly DraftInstance[];
+  readonly registry: readonly DraftRegistryEntry[];
+  readonly topics: Readonly<Record<string, TopicSettings>>;
+}
+
+const INSTANCE_EXAMPLE = "class_path: ./processors.ts#DataProcessor";
+
+function cloneProblem(value: unknown): string | undefined {
+  try {
+    structuredClone(value);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+function buildTopic(name: string, raw: RawTopic | null, issues: ConfigIssue[]): TopicSettings {
+  const path = ["topics", name];
+  if (name.length === 0) issues.push({ path, target: "key", detail: "a topic name cannot be empty" });
+  const bytes = Buffer.byteLength(name, "utf8");
+  if (bytes > TOPIC_NAME_MAX_BYTES) issues.push({ path, target: "key", detail: `topic name is ${bytes} bytes; at most ${TOPIC_NAME_MAX_BYTES}` });
+  const capacity = ringCapacity(raw?.capacity ?? kDefaultTopicCapacity);
+  let maxFrame = defaultMaxFrame(capacity);
+  if (raw?.max_frame !== undefined) {
+    maxFrame = raw.max_frame;
+    if (maxFrame > largestMaxFrame(capacity)) {
+      const needed = capacityFor(maxFrame);
+      const fix =
+        needed <= MAX_CAPACITY
+          ? `raise capacity to at least ${formatSize(needed)}, or lower max_frame to at most ${formatSize(largestMaxFrame(capacity))}`
+          : `lower max_frame to at most ${formatSize(largestMaxFrame(MAX_CAPACITY))}`;
+      issues.push({
+        path: [...path, "max_frame"],
+        target: "value",
+        detail:
+          `max_frame ${formatSize(maxFrame)} does not fit in capacity ${formatSize(capacity)}: ` +
+          `a ring holds at least two frames and their headers; ${fix}`,
+      });
+    }
+  }
+  return Object.freeze({ name, capacity, maxFrame, policy: raw?.policy ?? "block" });
+}
+
+/** Applies defaults and cross-key checks; problems are pushed to `issues`. */
+export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const session: SessionSettings = {
+    wait: raw.session?.wait ?? kDefaultSession.wait,
+    logLevel: raw.session?.log_level ?? kDefaultSession.logLevel,
+    blockTimeoutMs: raw.session?.block_timeout ?? kDefaultSession.blockTimeoutMs,
+  };
+
+  const instances: DraftInstance[] = [];
+  const rawInstances = Object.entries(raw.instances ?? {});
+  if (rawInstances.length === 0) {
+    issues.push({
+      path: ["instances"],
+      target: "key",
+      detail: `instances is empty; a session needs at least one, e.g. instances: { processor: { ${INSTANCE_EXAMPLE} } }`,
+    });
+  }
+  for (const [name, instance] of rawInstances) {
+    if (name.trim() === "") {
+      issues.push({ path: ["instances", name], target: "key", detail: "an instance name cannot be empty; name it, e.g. processor2x:" });
+      continue;
+    }
+    if (instance === null) {
+      issues.push({ path: ["instances", name], target: "key", detail: `instance "${name}" has no settings; add ${INSTANCE_EXAMPLE} under it` });
+      continue;
+    }
+    const placement = instance.placement ?? "thread";
+    const kwargs = (instance.kwargs ?? {}) as Record<string, unknown>;
+    if (placement !== "main") {
+      const problem = cloneProblem(kwargs);
+      if (problem !== undefined) {
+        issues.push({
+          path: ["instances", name, "kwargs"],
+          target: "value",
+          detail: `kwargs cannot be sent to a ${placement} (${problem}); use plain data (maps, lists, strings, numbers), or placement: main`,
+        });
+      }
+    }
+    instances.push({ name, classPath: instance.class_path, kwargs, placement });
+  }
+
+  const registry: DraftRegistryEntry[] = [];
+  for (const [classPath, entry] of Object.entries(raw.registry ?? {})) {
+    const methods = Object.entries(entry?.methods ?? {});
+    if (methods.length === 0) {
+      issues.push({
+        path: ["registry", classPath],
+        target: "key",
+        detail: `names no methods; add methods: { method_name: { ether_sub: { topic: data } } }`,
+      });
+      continue;
+    }
+    const drafted: DraftMethod[] = [];
+    for (const [name, method] of methods) {
+      if (method === null || (method.ether_sub === undefined && method.ether_pub === undefined)) {
+        issues.push({
+          path: ["registry", classPath, "methods", name],
+          target: "key",
+          detail: `method "${name}" has no decorators; give ether_sub, ether_pub or both, e.g. ether_sub: { topic: data }`,
+        });
+        continue;
+      }
+      drafted.push({
+        name,
+        sub: method.ether_sub === undefined ? undefined : { topic: method.ether_sub?.topic },
+        pub: method.ether_pub === undefined ? undefined : { topic: method.ether_pub?.topic },
+      });
+    }
+    registry.push({ classPath, methods: drafted });
+  }
+
+  // Null prototype: a topic named "constructor" or "__proto__" is just a topic.
+  const topics = Object.create(null) as Record<string, TopicSettings>;
+  for (const [name, topic] of Object.entries(raw.topics ?? {})) topics[name] = buildTopic(name, topic, issues);
+
+  return { draft: { session, instances, registry, topics }, issues };
+}

@@ -1,0 +1,129 @@
+/**
+ * The validated session config: what `loadConfig` returns, fully defaulted and frozen. Everything
+ * downstream (launcher, hosts, topics) trusts it and validates nothing again.
+ *
+ * It is plain data (no functions, no class instances), so it can be posted to a worker thread or
+ * serialised to a child process as is; classes are named by `ClassRef`, loaded with `loadClass`.
+ *
+ * @example
+ *   const config = await loadConfig("config/dual_processors.yaml");
+ *   for (const instance of config.instances) console.log(instance.name, instance.placement, instance.class.module);
+ */
+import type { WaitAlias } from "../../transport/wait/wait-strategy.js";
+import type { LOG_LEVELS, PLACEMENTS, POLICIES } from "./schema.js";
+
+/** Where an instance runs: its own worker thread (default), its own child process, or the main thread. */
+export type Placement = (typeof PLACEMENTS)[number];
+
+/** How much a session logs. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A topic's delivery policy: `block` (lossless, the default), `drop-oldest`, `reject`. */
+export type TopicPolicy = (typeof POLICIES)[number];
+
+/** How a class was named in the config. */
+export type ClassForm = "file" | "package" | "dotted" | "builtin";
+
+/**
+ * A class named by a config, resolved to a module that can be imported from anywhere (a worker, a
+ * child process): plain data.
+ *
+ * @example
+ *   { specifier: "./processors.ts#DataProcessor", form: "file", module: "/home/me/lab/processors.ts",
+ *     exportName: "DataProcessor", typescript: true }
+ */
+export interface ClassRef {
+  /** As written in the config. */
+  readonly specifier: string;
+  readonly form: ClassForm;
+  /** Absolute path of the module file, or a `node:` builtin specifier. */
+  readonly module: string;
+  /** The module's export holding the class (`default` for a default export). */
+  readonly exportName: string;
+  /** True when the module is TypeScript and must be imported with tsx registered. */
+  readonly typescript: boolean;
+}
+
+/** Session-wide settings (`session:`). */
+export interface SessionSettings {
+  /** What idle hosts do: `spin`, `hybrid` (default) or `park`. */
+  readonly wait: WaitAlias;
+  /** Default `info`. */
+  readonly logLevel: LogLevel;
+  /** How long a publisher on a full `block` topic waits for a slow subscriber before an error (default 10 000 ms). */
+  readonly blockTimeoutMs: number;
+}
+
+/** One entry of `instances:`. */
+export interface InstanceConfig {
+  /** The instance's name: its key under `instances:`. */
+  readonly name: string;
+  /** `class_path` as written. */
+  readonly classPath: string;
+  /** The resolved class (already loaded once by `loadConfig`, so it exists and is a class). */
+  readonly class: ClassRef;
+  /**
+   * Passed to the constructor as one object (`{}` when not given). Frozen: a host passes a copy
+   * (workers receive one anyway) so a constructor may change its options.
+   */
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  /** Default `thread`. */
+  readonly placement: Placement;
+}
+
+/** `ether_sub` / `ether_pub` applied by the registry to one method. */
+export interface RegistryDecoration {
+  /** Always set: the configured topic, or the default `ClassName.methodName`. */
+  readonly topic: string;
+}
+
+/** One method under a `registry:` entry. */
+export interface RegistryMethod {
+  readonly name: string;
+  /** Present when the method subscribes (`ether_sub`). */
+  readonly sub?: RegistryDecoration;
+  /** Present when the method's return value is published (`ether_pub`). */
+  readonly pub?: RegistryDecoration;
+}
+
+/** One entry of `registry:`: decorators applied to a class the user cannot edit. */
+export interface RegistryEntry {
+  /** The key as written (same forms as `class_path`). */
+  readonly classPath: string;
+  readonly class: ClassRef;
+  /** The class's name, as default topics use it. */
+  readonly className: string;
+  /** In file order; each exists on the class's prototype. */
+  readonly methods: readonly RegistryMethod[];
+}
+
+/** Settings of one topic (`topics:`), or the defaults for a topic the config does not mention. */
+export interface TopicSettings {
+  readonly name: string;
+  /**
+   * Bytes in the ring: what the config asked, rounded up to a power of two and at least 4 KiB, as
+   * the ring is built (default 1 MiB).
+   */
+  readonly capacity: number;
+  /** Largest payload in bytes (default: a quarter of the capacity less a frame header). */
+  readonly maxFrame: number;
+  /** Default `block`. */
+  readonly policy: TopicPolicy;
+}
+
+/** A validated session config. */
+export interface SessionConfig {
+  /** Absolute path of the YAML file, or undefined when the config was given as an object. */
+  readonly file: string | undefined;
+  /** The folder relative class paths were resolved from (the YAML file's, or `cwd`). */
+  readonly baseDir: string;
+  /** The folder dotted class paths were resolved from (of the nearest package.json). */
+  readonly projectRoot: string;
+  readonly session: SessionSettings;
+  /** In file order; at least one. */
+  readonly instances: readonly InstanceConfig[];
+  /** In file order. */
+  readonly registry: readonly RegistryEntry[];
+  /** Topics the config mentions, by name; `topicSettings` gives the defaults for the others. */
+  readonly topics: Readonly<Record<string, TopicSettings>>;
+}
