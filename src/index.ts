@@ -1,10 +1,17 @@
 /**
- * etherflow: shared-memory dataflow for TypeScript. The public entry: topics (transport), frame
- * encoding, errors. The decorator API and sessions are added here as they are built.
+ * etherflow: shared-memory dataflow for TypeScript. The public entry: decorators and sessions, topics
+ * (transport), frame encoding, errors.
  *
  * @example
- *   import { SharedSpace, Topic, DictEncoder, SCHEMA_DICT } from "etherflow";
+ *   import { pub, sub, start, every, ether } from "etherflow";
  */
+import "./component/metadata.js"; // Symbol.metadata before any user class is evaluated
+export { pub, sub, start, every, type PubReturn } from "./component/decorators.js";
+export { skip, type Skip } from "./component/skip.js";
+export { applyDecorators } from "./component/registry-apply.js";
+export { componentMeta, type ComponentMeta } from "./component/metadata.js";
+export { ether, Ether, type TapOptions } from "./runtime/session.js";
+export { loadConfig, type SessionConfig } from "./runtime/config/index.js";
 export {
   SharedSpace,
   Topic,

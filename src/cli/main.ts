@@ -1,27 +1,31 @@
 #!/usr/bin/env node
 /**
- * The `ether` command. Subcommands arrive with the capabilities they drive; today: `doctor`.
+ * The `ether` command. Subcommands arrive with the capabilities they drive.
  *
  * @example
+ *   $ ether run config.yaml --duration 5s
  *   $ ether doctor
  */
 import { doctor } from "./commands/doctor.js";
+import { run } from "./commands/run.js";
 
 const USAGE = `usage: ether <command>
 
 commands:
-  doctor    report what this machine offers Ether (threads, native addon, /dev/shm) and why not`;
+  run <config.yaml> [--duration 5s]   run a session until the duration passes or SIGINT/SIGTERM
+  doctor                              report what this machine offers Ether (threads, native addon, /dev/shm) and why not`;
 
-/** Runs the command line; returns the exit code. */
-export function main(argv: readonly string[]): number {
+/** Runs the command line; resolves with the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === "run") return run(rest);
   if (command === "doctor" && rest.length === 0) return doctor();
   console.error(`ether: unknown command or arguments: ${argv.join(" ")}\n\n${USAGE}`);
   return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

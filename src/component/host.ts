@@ -30,7 +30,7 @@ export const DEAD_LETTER_TOPIC = "ether/dead-letter";
 /** One instance a host runs. */
 export interface HostedInstance {
   readonly name: string;
-  readonly Class: new (kwargs?: Record<string, unknown>) => object;
+  readonly Class: new (kwargs: Readonly<Record<string, unknown>>) => object;
   readonly kwargs: Record<string, unknown>;
 }
 
@@ -80,6 +80,10 @@ interface Tick {
 
 /** Longest single park of a host loop, so it also lets its event loop run (timers, promises). */
 const MAX_PARK_MS = 10;
+/** Under continuous work a host still lets its event loop run this often (stop messages, timers). */
+const YIELD_EVERY_MS = 5;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Runs instances; see the module comment. */
 export class Host {
@@ -103,8 +107,12 @@ export class Host {
     return this.#targets;
   }
 
-  /** Constructs and binds every instance, subscribes, then calls the `@start` methods. */
-  async start(): Promise<void> {
+  /**
+   * Constructs and binds every instance and subscribes; then, unless `runStarts` is false, calls the
+   * `@start` methods (a session starts in two phases so that every host has subscribed before any
+   * `@start` method publishes: it calls start(false) everywhere, then runStarts()).
+   */
+  async start(runStarts = true): Promise<void> {
     const io = this.#io;
     for (const spec of this.#specs) {
       const target = new spec.Class(spec.kwargs);
@@ -129,6 +137,11 @@ export class Host {
     }
     this.#strategy = createWaitStrategy(io.wait, io.doorbell, () => this.#hasWork());
     this.#started = true;
+    if (runStarts) await this.runStarts();
+  }
+
+  /** Calls every instance's `@start` methods (in instance order) and starts the `@every` clocks. */
+  async runStarts(): Promise<void> {
     for (const spec of this.#specs) {
       const target = this.#targets.get(spec.name)!;
       for (const s of componentMeta(spec.Class).starts) await this.#call(spec.name, target, s.method, [], undefined);
@@ -141,15 +154,23 @@ export class Host {
   async run(shouldStop: () => boolean): Promise<void> {
     if (!this.#started) throw new TypeError("Host.start() first");
     const strategy = this.#strategy!;
+    let yieldAt = performance.now() + YIELD_EVERY_MS;
     while (!shouldStop()) {
       const work = (await this.#drain()) + (await this.#runDueTicks());
+      if (performance.now() >= yieldAt) {
+        await yieldToEventLoop();
+        yieldAt = performance.now() + YIELD_EVERY_MS;
+      }
       if (work > 0) {
         strategy.idle(work);
         continue;
       }
       const wait = Math.min(MAX_PARK_MS, this.#untilNextTick());
-      if (this.#io.parkAsync !== undefined) await this.#io.parkAsync(() => this.#hasWork(), wait);
-      else if (strategy.idle(0, wait)) await new Promise((resolve) => setImmediate(resolve));
+      if (this.#io.parkAsync !== undefined) await this.#io.parkAsync(() => this.#hasWork(), Math.max(0, wait));
+      else if (strategy.idle(0, Math.max(0, wait))) {
+        await yieldToEventLoop();
+        yieldAt = performance.now() + YIELD_EVERY_MS;
+      }
     }
   }
 

@@ -77,6 +77,22 @@ export class Doorbell {
     }
   }
 
+  /** park() without blocking the thread: the same announce protocol, then an asynchronous wait. */
+  async parkAsync(hasWork: () => boolean, timeoutMs: number): Promise<void> {
+    const s32 = this.#s32;
+    const watched = this.#watched;
+    const seen = Atomics.load(s32, this.#seq);
+    Atomics.store(s32, this.#rung, 0);
+    Atomics.store(s32, this.#parked, 1); // SYNC parked
+    for (let i = 0; i < watched.length; i++) Atomics.add(watched[i]!, READERS_PARKED_INDEX, 1);
+    try {
+      if (!hasWork()) await this.#waitOps.waitAsync(s32, this.#seq, seen, timeoutMs);
+    } finally {
+      for (let i = 0; i < watched.length; i++) Atomics.sub(watched[i]!, READERS_PARKED_INDEX, 1);
+      Atomics.store(s32, this.#parked, 0);
+    }
+  }
+
   /**
    * Sleeps up to `ms` without announcing it: publishers do not ring a napping host, so a nap costs
    * them nothing; ring() still ends it early. The caller re-checks its data afterwards.

@@ -17,6 +17,7 @@ let cached: SegmentStore | undefined;
 
 /** Futex wait/wake on words of shared-memory segments; indices come from the layout, so no checks here. */
 function futexWaitOps(addon: NativeAddon): WaitOps {
+  let watcher: InstanceType<NativeAddon["Watcher"]> | undefined;
   return {
     kind: "shm",
     wait(i32, index, expected, timeoutMs) {
@@ -24,6 +25,12 @@ function futexWaitOps(addon: NativeAddon): WaitOps {
     },
     wake(i32, index, count) {
       return addon.futexWake(i32.buffer as SharedArrayBuffer, i32.byteOffset + index * 4, count);
+    },
+    waitAsync(i32, index, expected, timeoutMs) {
+      // One watcher thread per realm serves the (single) main-thread host; it keeps the loop alive while armed.
+      watcher ??= new addon.Watcher();
+      const w = watcher;
+      return new Promise((resolve) => w.wait(i32.buffer as SharedArrayBuffer, i32.byteOffset + index * 4, expected, timeoutMs, resolve));
     },
   };
 }

@@ -23,6 +23,12 @@ export interface WaitOps {
   wait(i32: Int32Array, index: number, expected: number, timeoutMs: number): number;
   /** Wakes up to `count` waiters on `i32[index]`; returns how many were woken. */
   wake(i32: Int32Array, index: number, count: number): number;
+  /** Like wait(), without blocking the thread: for a main thread whose event loop must keep running. */
+  waitAsync(i32: Int32Array, index: number, expected: number, timeoutMs: number): Promise<number>;
+}
+
+interface AtomicsWaitAsync {
+  waitAsync(i32: Int32Array, index: number, value: number, timeout: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }
 
 /** Atomics.wait / Atomics.notify: for segments shared between threads of one process. */
@@ -34,5 +40,11 @@ export const threadWaitOps: WaitOps = {
   },
   wake(i32, index, count) {
     return Atomics.notify(i32, index, count);
+  },
+  waitAsync(i32, index, expected, timeoutMs) {
+    // Node 20 has Atomics.waitAsync; the ES2022 lib typings do not.
+    const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(i32, index, expected, timeoutMs < 0 ? Infinity : timeoutMs);
+    const code = (v: string): number => (v === "ok" ? WAIT_OK : v === "not-equal" ? WAIT_NOT_EQUAL : WAIT_TIMED_OUT);
+    return r.async ? r.value.then(code) : Promise.resolve(code(r.value));
   },
 };

@@ -1,0 +1,75 @@
+/**
+ * `ether run <config.yaml> [--duration 5s]`: runs a session until the duration passes or SIGINT /
+ * SIGTERM arrives (graceful: drain, stop, clean up); a second SIGINT exits at once. The exit code is
+ * 0 when everything stopped cleanly, 1 when a host failed or a handler threw, 2 for bad usage.
+ *
+ * @example
+ *   $ ether run examples/quickstart/dual_processors.yaml --duration 2s
+ */
+import { EtherError } from "../../errors.js";
+import { sessionLine } from "../../log.js";
+import { parseDuration } from "../../runtime/config/index.js";
+import { Ether } from "../../runtime/session.js";
+
+/** Runs the command; resolves with the exit code. */
+export async function run(args: readonly string[]): Promise<number> {
+  let config: string | undefined;
+  let durationMs: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--duration") {
+      const value = args[++i];
+      const parsed = parseDuration(value ?? "");
+      if (!parsed.ok) {
+        console.error(`ether run: --duration ${value ?? "(missing)"}: ${parsed.problem}`);
+        return 2;
+      }
+      durationMs = parsed.value;
+    } else if (config === undefined && !arg.startsWith("-")) config = arg;
+    else {
+      console.error(`ether run: unexpected argument "${arg}"\nusage: ether run <config.yaml> [--duration 5s]`);
+      return 2;
+    }
+  }
+  if (config === undefined) {
+    console.error("usage: ether run <config.yaml> [--duration 5s]");
+    return 2;
+  }
+  const ether = new Ether();
+  try {
+    await ether.tap({ config });
+  } catch (error) {
+    console.error(error instanceof EtherError ? error.message : String(error));
+    return 2;
+  }
+  let interrupts = 0;
+  let wake: () => void = () => {};
+  const stop = new Promise<void>((resolve) => (wake = resolve));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signal === "SIGINT" && ++interrupts > 1) {
+      sessionLine("warn", "second SIGINT: exiting without cleanup");
+      process.exit(130);
+    }
+    sessionLine("info", `${signal} received, shutting down`);
+    wake();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    await ether.start();
+    const timer = durationMs === undefined ? undefined : setTimeout(wake, durationMs);
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    await stop;
+    clearTimeout(timer);
+    clearInterval(keepAlive);
+    const report = await ether.shutdown();
+    return report.failed ? 1 : 0;
+  } catch (error) {
+    console.error(error instanceof EtherError ? error.message : String(error));
+    await ether.shutdown();
+    return 1;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

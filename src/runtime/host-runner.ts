@@ -1,0 +1,116 @@
+/**
+ * Runs a host from its HostSpec in the current realm (worker thread, child process or main thread):
+ * loads the classes (users' .ts through tsx), applies registry decorators, attaches the topics,
+ * and drives the component Host through the two-phase start and the stop.
+ *
+ * @example
+ *   const runner = await HostRunner.create(spec, (m) => parentPort!.postMessage(m));
+ *   parentPort!.on("message", (m) => runner.receive(m));
+ */
+import { applyDecorators } from "../component/registry-apply.js";
+import { Host, type HostedInstance, type LogPlace } from "../component/host.js";
+import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
+import { setLogLevel, sessionLine } from "../log.js";
+import { Doorbell, Topic, type Publisher } from "../transport/index.js";
+import { loadClass, type ComponentClass } from "./config/index.js";
+import type { FromHost, HostSpec, ToHost } from "./host-spec.js";
+import { registryMethods } from "./registry.js";
+
+/** Topic on which every host's log lines are published. */
+export const LOG_TOPIC = "ether/log";
+
+/** A host driven by session messages. */
+export class HostRunner {
+  readonly #spec: HostSpec;
+  readonly #send: (message: FromHost) => void;
+  readonly #host: Host;
+  readonly #topics = new Map<string, Topic>();
+  readonly #log: { pub: Publisher; encoder: DictEncoder } | undefined;
+  #stopping = false;
+  #running: Promise<void> | undefined;
+
+  private constructor(spec: HostSpec, send: (message: FromHost) => void, instances: HostedInstance[], doorbell: Doorbell) {
+    this.#spec = spec;
+    this.#send = send;
+    const logTopic = spec.topics[LOG_TOPIC];
+    this.#log = logTopic === undefined ? undefined : { pub: this.topic(LOG_TOPIC).publisher(), encoder: new DictEncoder({ topic: LOG_TOPIC }) };
+    this.#host = new Host(instances, {
+      topic: (name) => this.topic(name),
+      doorbell,
+      wait: spec.wait,
+      log: (level, message, place) => this.log(level, message, place),
+      parkAsync: spec.placement === "main" ? (hasWork, ms) => doorbell.parkAsync(hasWork, ms) : undefined,
+    });
+  }
+
+  /** Loads the classes and builds the host (nothing runs yet). */
+  static async create(spec: HostSpec, send: (message: FromHost) => void): Promise<HostRunner> {
+    setLogLevel(spec.logLevel);
+    for (const entry of spec.registry) {
+      const Class = await loadClass(entry.class);
+      applyDecorators(Class, registryMethods(entry.methods));
+    }
+    const instances: HostedInstance[] = [];
+    for (const i of spec.instances) {
+      const Class: ComponentClass = await loadClass(i.class);
+      instances.push({ name: i.name, Class, kwargs: { ...i.kwargs } });
+    }
+    const first = Object.values(spec.topics)[0];
+    if (first === undefined) throw new Error("a host needs at least one topic");
+    const segment = Topic.attach(first).segment;
+    const doorbell = new Doorbell(segment.session, segment.waitOps, segment.waitOps.kind === "shm" ? process.pid : 0);
+    return new HostRunner(spec, send, instances, doorbell);
+  }
+
+  /** The topic `name`, attached once in this realm. */
+  topic(name: string): Topic {
+    let topic = this.#topics.get(name);
+    if (topic === undefined) {
+      const handle = this.#spec.topics[name];
+      if (handle === undefined) throw new Error(`topic "${name}" is not part of session ${this.#spec.sessionId}`);
+      topic = Topic.attach(handle);
+      this.#topics.set(name, topic);
+    }
+    return topic;
+  }
+
+  /** Phase one: construct and subscribe, then report "subscribed". */
+  async subscribe(): Promise<void> {
+    await this.#host.start(false);
+    this.#send({ type: "subscribed" });
+  }
+
+  /** Handles a session message. */
+  receive(message: ToHost): void {
+    if (message.type === "go") this.#running = this.#go();
+    else if (message.type === "stop") this.#stopping = true;
+  }
+
+  /** A log line: printed with the host's instance, and published on ether/log. */
+  log(level: "info" | "warn" | "error", message: string, place: LogPlace = {}): void {
+    const where = [place.instance ?? this.#spec.hostName, place.method, place.topic && `topic "${place.topic}"`].filter(Boolean).join(", ");
+    sessionLine(level, `[${where}] ${message}`);
+    try {
+      this.#log?.pub.publish(this.#log.encoder.encode({ level, host: this.#spec.hostName, ...place, message, time: Date.now() }), SCHEMA_DICT);
+    } catch {
+      // A full log topic must never take the host down; the line was printed.
+    }
+  }
+
+  async #go(): Promise<void> {
+    try {
+      await this.#host.runStarts();
+      await this.#host.run(() => this.#stopping);
+      await this.#host.stop();
+      this.#log?.pub.close();
+      this.#send({ type: "stopped", counts: { ...this.#host.counts } });
+    } catch (error) {
+      this.#send({ type: "failed", message: (error as Error).message, code: (error as { code?: string }).code });
+    }
+  }
+
+  /** Resolves when the host has stopped. */
+  get done(): Promise<void> {
+    return this.#running ?? Promise.resolve();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * What the session sends a host (as workerData, as JSON to a child process, or in-process for the
+ * main thread), and the control messages between them. Plain data only.
+ *
+ * Start is two-phase so that no message is published before every subscriber exists: a host
+ * constructs its instances and subscribes, says "subscribed", and only on "go" calls `@start`
+ * methods and starts its loop. "stop" ends the loop; the host unbinds, leaves its topics, says
+ * "stopped" and exits.
+ */
+import type { TopicHandle, WaitAlias } from "../transport/index.js";
+import type { ClassRef, LogLevel, Placement, RegistryMethod } from "./config/index.js";
+
+/** One instance a host runs. */
+export interface HostedInstanceSpec {
+  readonly name: string;
+  readonly class: ClassRef;
+  readonly kwargs: Readonly<Record<string, unknown>>;
+}
+
+/** A registry entry: decorators applied to a class in every realm that loads it. */
+export interface RegistrySpec {
+  readonly class: ClassRef;
+  readonly methods: readonly RegistryMethod[];
+}
+
+/** Everything a host needs. */
+export interface HostSpec {
+  readonly sessionId: string;
+  /** Name for logs: the instance's name for a thread or process host, "main" for the main host. */
+  readonly hostName: string;
+  readonly placement: Placement;
+  readonly instances: readonly HostedInstanceSpec[];
+  readonly registry: readonly RegistrySpec[];
+  /** Every topic of the session, by name. */
+  readonly topics: Readonly<Record<string, TopicHandle>>;
+  readonly wait: WaitAlias;
+  readonly logLevel: LogLevel;
+}
+
+/** Session → host. */
+export type ToHost = { readonly type: "go" } | { readonly type: "stop" };
+
+/** Host → session. */
+export type FromHost =
+  | { readonly type: "subscribed" }
+  | { readonly type: "stopped"; readonly counts: { delivered: number; invalid: number; handlerErrors: number; ticks: number } }
+  | { readonly type: "failed"; readonly message: string; readonly code?: string };

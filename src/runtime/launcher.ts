@@ -1,0 +1,114 @@
+/**
+ * Starts hosts where their placement says: a worker thread, a child process (which dies with this
+ * one), or this thread (placement "main"). Every kind answers the same small interface, so the
+ * session treats them alike.
+ *
+ * @example
+ *   const host = launchHost(spec);
+ *   await host.next("subscribed");
+ *   host.send({ type: "go" });
+ */
+import { fork } from "node:child_process";
+import { EventEmitter, once } from "node:events";
+import { Worker } from "node:worker_threads";
+import { HostRunner } from "./host-runner.js";
+import type { FromHost, HostSpec, ToHost } from "./host-spec.js";
+
+const HOST_ENTRY = new URL("./host-entry.js", import.meta.url);
+
+/** A started host, whatever its placement. */
+export interface LaunchedHost {
+  readonly spec: HostSpec;
+  /** Sends a control message. */
+  send(message: ToHost): void;
+  /** Resolves with the next message of that type; rejects if the host fails or exits first. */
+  next<T extends FromHost["type"]>(type: T, timeoutMs?: number): Promise<Extract<FromHost, { type: T }>>;
+  /** Resolves when the host's thread or process has ended (immediately for a main host that stopped). */
+  readonly exited: Promise<void>;
+  /** Ends it now: terminate the worker, SIGKILL the process (a main host can only be asked to stop). */
+  kill(): Promise<void>;
+}
+
+class Mailbox extends EventEmitter {
+  exited = false;
+  async next<T extends FromHost["type"]>(host: string, type: T, timeoutMs: number): Promise<Extract<FromHost, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`host ${host} did not report "${type}" within ${timeoutMs} ms`)), timeoutMs);
+      const onMessage = (m: FromHost): void => {
+        if (m.type === type) finish(undefined, m as Extract<FromHost, { type: T }>);
+        else if (m.type === "failed") finish(Object.assign(new Error(`host ${host} failed: ${m.message}`), { code: m.code }));
+      };
+      const onExit = (): void => finish(new Error(`host ${host} exited before reporting "${type}"`));
+      const finish = (error?: Error, value?: Extract<FromHost, { type: T }>): void => {
+        clearTimeout(timer);
+        this.off("message", onMessage);
+        this.off("exit", onExit);
+        if (error) reject(error);
+        else resolve(value!);
+      };
+      this.on("message", onMessage);
+      this.on("exit", onExit);
+      if (this.exited) onExit();
+    });
+  }
+}
+
+/** Starts one host. */
+export function launchHost(spec: HostSpec): LaunchedHost {
+  const box = new Mailbox();
+  const next = <T extends FromHost["type"]>(type: T, timeoutMs = 30_000) => box.next(spec.hostName, type, timeoutMs);
+  const markExit = (): void => {
+    box.exited = true;
+    box.emit("exit");
+  };
+  if (spec.placement === "thread") {
+    const worker = new Worker(HOST_ENTRY, { workerData: spec });
+    worker.on("message", (m: FromHost) => box.emit("message", m));
+    worker.on("error", (e) => box.emit("message", { type: "failed", message: e.message }));
+    const exited = once(worker, "exit").then(markExit);
+    return { spec, send: (m) => worker.postMessage(m), next, exited, kill: async () => void (await worker.terminate()) };
+  }
+  if (spec.placement === "process") {
+    const child = fork(HOST_ENTRY, [JSON.stringify(spec)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    child.on("message", (m: FromHost) => box.emit("message", m));
+    const exited = once(child, "exit").then(markExit);
+    return {
+      spec,
+      send: (m) => {
+        if (child.connected) child.send(m);
+      },
+      next,
+      exited,
+      kill: async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        await exited;
+      },
+    };
+  }
+  // Placement "main": the host runs in this thread, on its event loop.
+  let runner: HostRunner | undefined;
+  const pending: ToHost[] = [];
+  void HostRunner.create(spec, (m) => queueMicrotask(() => box.emit("message", m))).then(
+    async (r) => {
+      runner = r;
+      for (const m of pending.splice(0)) r.receive(m);
+      await r.subscribe();
+    },
+    (e: Error) => box.emit("message", { type: "failed", message: e.message, code: (e as { code?: string }).code }),
+  );
+  const stopped = new Promise<void>((resolve) => {
+    box.on("message", (m: FromHost) => {
+      if (m.type === "stopped" || m.type === "failed") resolve();
+    });
+  }).then(markExit);
+  return {
+    spec,
+    send: (m) => (runner === undefined ? pending.push(m) : runner.receive(m)),
+    next,
+    exited: stopped,
+    kill: async () => {
+      runner?.receive({ type: "stop" });
+      await stopped;
+    },
+  };
+}
