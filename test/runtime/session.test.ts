@@ -1,0 +1,130 @@
+// Sessions end to end: placement on threads, processes and the main thread with messages crossing
+// between them, a handler that throws, invalid messages to the dead letter, plain classes afterwards.
+import { afterEach, test } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Ether } from "../../src/index.js";
+import { DictDecoder } from "../../src/frame/index.js";
+import type { Subscriber } from "../../src/transport/index.js";
+import { listSegments, sessionPrefix } from "../../src/native/platform.js";
+import { distPath } from "../helpers/paths.js";
+import { Doubler, Thrower } from "./fixtures/components.js";
+
+const cwd = distPath("test/runtime/fixtures");
+const C = (name: string): string => `./components.js#${name}`;
+let running: Ether | undefined;
+
+afterEach(async () => {
+  await running?.shutdown();
+  running = undefined;
+});
+
+/** Collects decoded messages of a topic until `count` arrived (or the hang guard fires). */
+async function collect(sub: Subscriber, count: number, limitMs = 20_000): Promise<Record<string, unknown>[]> {
+  const decoder = new DictDecoder();
+  const out: Record<string, unknown>[] = [];
+  const until = performance.now() + limitMs;
+  while (out.length < count && performance.now() < until) {
+    sub.poll((f) => out.push(structuredClone(decoder.decode(f.buffer, f.offset, f.length))));
+    if (out.length < count) await sleep(2);
+  }
+  return out;
+}
+
+async function session(config: object): Promise<Ether> {
+  running = new Ether();
+  await running.tap({ config, cwd });
+  return running;
+}
+
+test("thread -> process -> thread: every message crosses both ways, in order", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      source: { class_path: C("Source"), kwargs: { count: 50 } },
+      doubler: { class_path: C("Doubler"), placement: "process" },
+      relay: { class_path: C("Relay"), placement: "thread" },
+    },
+  });
+  const relayed = ether.engine!.topic("relayed").subscriber({ wait: "spin" });
+  await ether.start();
+  const got = await collect(relayed, 50);
+  assert.deepEqual(got.map((m) => m.n), Array.from({ length: 50 }, (_, i) => i * 2));
+  assert.ok(got.every((m) => m.pid !== process.pid), "doubled in another process");
+  assert.ok(got.every((m) => m.relayPid === process.pid && m.relayThread !== 0), "relayed on a worker thread of this process");
+  const report = await ether.shutdown();
+  assert.equal(report.failed, false);
+  assert.deepEqual(listSegments(sessionPrefix(ether.sessionId!)), [], "nothing left in /dev/shm");
+});
+
+test("placement main: the instance runs on this thread beside the event loop", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      source: { class_path: C("Source"), kwargs: { count: 20 } },
+      doubler: { class_path: C("Doubler"), placement: "main" },
+    },
+  });
+  const doubled = ether.engine!.topic("doubled").subscriber({ wait: "spin" });
+  await ether.start();
+  const got = await collect(doubled, 20);
+  assert.equal(got.length, 20);
+  assert.ok(got.every((m) => m.pid === process.pid && m.thread === 0));
+});
+
+test("a handler that throws is logged with instance, method and topic, counted, and the session runs on", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      source: { class_path: C("Source"), kwargs: { count: 12 } },
+      thrower: { class_path: C("Thrower") },
+    },
+  });
+  const survived = ether.engine!.topic("survived").subscriber({ wait: "spin" });
+  const log = ether.engine!.topic("ether/log").subscriber({ wait: "spin" });
+  await ether.start();
+  const got = await collect(survived, 8);
+  assert.deepEqual(got.map((m) => m.n), [1, 2, 4, 5, 7, 8, 10, 11]);
+  const lines = await collect(log, 4);
+  const errors = lines.filter((l) => l.level === "error");
+  assert.equal(errors.length, 4);
+  for (const e of errors) {
+    assert.equal(e.instance, "thrower");
+    assert.equal(e.method, "maybeThrow");
+    assert.equal(e.topic, "numbers");
+    assert.match(String(e.message), /handler threw: cannot take (0|3|6|9)/);
+  }
+  const report = await ether.shutdown();
+  assert.equal(report.handlerErrors, 4);
+  assert.equal(report.failed, true, "a session with handler errors reports failure");
+});
+
+test("invalid messages go to ether/dead-letter with the reason; valid ones still flow", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      mixed: { class_path: C("MixedSource") },
+      strict: { class_path: C("Strict") },
+    },
+  });
+  const valid = ether.engine!.topic("valid").subscriber({ wait: "spin" });
+  const dead = ether.engine!.topic("ether/dead-letter").subscriber({ wait: "spin" });
+  await ether.start();
+  assert.deepEqual((await collect(valid, 3)).map((m) => m.n), [1, 3, 5]);
+  const letters = await collect(dead, 2);
+  assert.equal(letters.length, 2);
+  for (const l of letters) {
+    assert.equal(l.topic, "mixed");
+    assert.equal(l.instance, "strict");
+    assert.equal(l.method, "check");
+    assert.match(String(l.reason), /n/);
+  }
+  assert.equal(ether.engine!.space.stats("mixed").invalid, 2);
+  assert.equal((await ether.shutdown()).invalid, 2);
+});
+
+test("decorated classes are plain classes outside a session and after shutdown", { timeout: 60_000 }, async () => {
+  assert.deepEqual(new Doubler().double({ n: 4 }).n, 8);
+  const ether = await session({ instances: { source: { class_path: C("Source"), kwargs: { count: 1 } }, doubler: { class_path: C("Doubler") } } });
+  await ether.start();
+  await ether.shutdown();
+  const d = new Doubler();
+  assert.equal(d.double({ n: 5 }).n, 10);
+  assert.throws(() => new Thrower().maybeThrow({ n: 3 }), /cannot take 3/);
+});
