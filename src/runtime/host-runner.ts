@@ -10,11 +10,13 @@
 import { applyDecorators } from "../component/registry-apply.js";
 import { Host, type HostedInstance, type LogPlace } from "../component/host.js";
 import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
-import { setLogLevel, sessionLine } from "../log.js";
+import { namespace, setLogLevel, sessionLine } from "../log.js";
 import { Doorbell, Topic, type Publisher } from "../transport/index.js";
 import { loadClass, type ComponentClass } from "./config/index.js";
 import type { FromHost, HostSpec, ToHost } from "./host-spec.js";
 import { registryMethods } from "./registry.js";
+
+const debug = namespace("host");
 
 /** Topic on which every host's log lines are published. */
 export const LOG_TOPIC = "ether/log";
@@ -77,6 +79,7 @@ export class HostRunner {
   /** Phase one: construct and subscribe, then report "subscribed". */
   async subscribe(): Promise<void> {
     await this.#host.start(false);
+    debug("host %s subscribed (%s)", this.#spec.hostName, this.#spec.placement);
     this.#send({ type: "subscribed" });
   }
 
@@ -102,6 +105,7 @@ export class HostRunner {
       await this.#host.runStarts();
       await this.#host.run(() => this.#stopping);
       await this.#host.stop();
+      debug("host %s stopped: %o", this.#spec.hostName, this.#host.counts);
       this.#log?.pub.close();
       this.#send({ type: "stopped", counts: { ...this.#host.counts } });
     } catch (error) {

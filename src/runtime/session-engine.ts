@@ -15,7 +15,7 @@ import { componentMeta } from "../component/metadata.js";
 import { applyDecorators } from "../component/registry-apply.js";
 import { DEAD_LETTER_TOPIC } from "../component/host.js";
 import { errors } from "../errors.js";
-import { sessionLine, setLogLevel } from "../log.js";
+import { namespace, sessionLine, setLogLevel } from "../log.js";
 import { nativeStatus } from "../native/load.js";
 import { SharedSpace, Topic, type TopicHandle } from "../transport/index.js";
 import { TAIL_INDEX, SLOT_ACTIVE, SUB_CURSOR_OFFSET, SUB_SLOT_LENGTH, SUB_STATE_OFFSET } from "../transport/ring-layout.js";
@@ -24,6 +24,8 @@ import { LOG_TOPIC } from "./host-runner.js";
 import type { HostSpec, HostedInstanceSpec } from "./host-spec.js";
 import { type LaunchedHost, launchHost } from "./launcher.js";
 import { registryMethods } from "./registry.js";
+
+const debug = namespace("session");
 
 /** How long shutdown waits for in-flight messages to be handled before it stops the hosts. */
 const DRAIN_DEADLINE_MS = 2000;
@@ -80,12 +82,15 @@ export class SessionEngine {
     try {
       for (const name of topics) {
         const t = topicSettings(config, name);
+        // A slow reader of the log must never stall a host: unless configured, the log drops its oldest lines (counted).
+        const policy = name === LOG_TOPIC && config.topics[name] === undefined ? "drop-oldest" : t.policy;
         handles[name] = space.createTopic(name, {
           capacity: t.capacity,
           maxFrame: t.maxFrame,
-          policy: t.policy,
+          policy,
           blockTimeoutMs: config.session.blockTimeoutMs,
         });
+        debug("session %s: topic %s (%d bytes, max frame %d, %s)", space.sessionId, name, t.capacity, t.maxFrame, policy);
       }
     } catch (error) {
       space.close();
@@ -112,7 +117,10 @@ export class SessionEngine {
       .map((i) => ({ ...base, hostName: i.name, placement: i.placement, instances: [spec(i)] }));
     const mains = this.config.instances.filter((i) => i.placement === "main");
     if (mains.length > 0) specs.push({ ...base, hostName: "main", placement: "main", instances: mains.map(spec) });
-    this.#hosts = specs.map(launchHost);
+    this.#hosts = specs.map((s) => {
+      debug("launching host %s (%s) for %s", s.hostName, s.placement, s.instances.map((i) => i.name).join(", "));
+      return launchHost(s);
+    });
     try {
       await Promise.all(this.#hosts.map((h) => h.next("subscribed")));
     } catch (error) {
@@ -171,6 +179,7 @@ export class SessionEngine {
    * consecutive looks (handlers may publish in turn), or until the deadline.
    */
   async #drain(deadlineMs: number): Promise<void> {
+    debug("draining (at most %d ms)", deadlineMs);
     const until = performance.now() + deadlineMs;
     let quietLooks = 0;
     let lastTails = "";
