@@ -89,7 +89,10 @@ export class TemperatureSensor {
   }
 }
 
-/** Keeps the last `window` readings and publishes their statistics on `lab/stats` every 250 ms. */
+/**
+ * Keeps the last `window` readings and publishes their statistics on `lab/stats` every 250 ms; prints
+ * a summary when the experiment is stopped.
+ */
 export class DataLogger {
   readonly #window: number;
   readonly #log: Reading[] = [];
@@ -112,14 +115,25 @@ export class DataLogger {
   stats(): LogStats | Skip {
     if (this.#total === this.#reported) return skip; // nothing new since the last report
     this.#reported = this.#total;
+    return this.#summary()!;
+  }
+
+  @sub("safety/shutdown")
+  close(command: ShutdownCommand): void {
+    const s = this.#summary();
+    const summary = s === undefined ? "no readings" : `${s.readings} readings logged, last ${s.window}: mean ${s.mean.toFixed(2)}, max ${s.max.toFixed(2)}`;
+    console.log(`DataLogger (${where()}): experiment stopped (${command.reason}); ${summary}`);
+  }
+
+  #summary(): LogStats | undefined {
+    if (this.#log.length === 0) return undefined;
     const values = this.#log.map((r) => r.celsius);
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
     const round = (x: number): number => Math.round(x * 100) / 100;
     return {
       sensor: this.#log.at(-1)!.sensor,
       readings: this.#total,
       window: values.length,
-      mean: round(mean),
+      mean: round(values.reduce((a, b) => a + b, 0) / values.length),
       min: Math.min(...values),
       max: Math.max(...values),
       last: values.at(-1)!,
