@@ -44,6 +44,24 @@ function runInProcess<T>(script: string, params: unknown): Promise<T> {
   });
 }
 
+/**
+ * Polls `poll()` (which returns how many ready signals it found) until `count` arrived, failing at
+ * once if any of `roles` settles first: a role that died before saying it is ready must not leave
+ * the test waiting for its timeout.
+ */
+export async function awaitReady(poll: () => number, count: number, roles: readonly Promise<unknown>[]): Promise<void> {
+  let failure: unknown;
+  let settled = false;
+  for (const role of roles) role.then(() => (settled = true), (e: unknown) => ((failure = e), (settled = true)));
+  for (let seen = 0; seen < count; ) {
+    seen += poll();
+    if (seen >= count) return;
+    if (failure !== undefined) throw failure;
+    if (settled) throw new Error("a role finished before every role was ready");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 /** Stops every role still running (call from an after hook). */
 export async function terminateRoles(): Promise<void> {
   for (const child of children) child.kill("SIGKILL");

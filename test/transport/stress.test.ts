@@ -3,10 +3,9 @@
 // drop-oldest; no checksum ever wrong; frames of each publisher in order.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Topic, type Policy } from "../../src/transport/index.js";
 import type { SubscribeResult } from "./fixtures/roles.js";
-import { runRole, terminateRoles } from "../helpers/threads.js";
+import { awaitReady, runRole, terminateRoles } from "../helpers/threads.js";
 import { TRANSPORTS, closeSpaces, spaceFor } from "../helpers/transports.js";
 
 const ROLES = "test/transport/fixtures/roles.js";
@@ -16,14 +15,6 @@ const FRAMES = 1_000_000;
 
 after(terminateRoles);
 after(closeSpaces);
-
-async function awaitFrames(sub: ReturnType<Topic["subscriber"]>, count: number): Promise<void> {
-  let seen = 0;
-  while (seen < count) {
-    seen += sub.poll(() => {});
-    if (seen < count) await sleep(2);
-  }
-}
 
 for (const { transport, host } of TRANSPORTS)
 for (const policy of ["block", "drop-oldest"] as Policy[]) {
@@ -56,7 +47,7 @@ for (const policy of ["block", "drop-oldest"] as Policy[]) {
           maxSize: 256,
         }, host),
       );
-      await awaitFrames(readySub, SUBSCRIBERS + PUBLISHERS);
+      await awaitReady(() => readySub.poll(() => {}), SUBSCRIBERS + PUBLISHERS, [...subscribers, ...publishers]);
       Topic.attach(go).publisher().publish(new Uint8Array(1));
       const published = await Promise.all(publishers);
       assert.equal(published.reduce((a, p) => a + p.published, 0), FRAMES);

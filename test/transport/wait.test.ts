@@ -2,9 +2,8 @@
 // timeout), for every strategy, over threads and processes; wait(timeout) returns by its deadline.
 import { after, afterEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Topic, WAIT_ALIASES } from "../../src/transport/index.js";
-import { runRole, terminateRoles } from "../helpers/threads.js";
+import { awaitReady, runRole, terminateRoles } from "../helpers/threads.js";
 import { TRANSPORTS, closeSpaces, spaceFor } from "../helpers/transports.js";
 
 afterEach(closeSpaces);
@@ -23,10 +22,7 @@ for (const { transport, host } of TRANSPORTS) {
       const readySub = Topic.attach(ready).subscriber({ wait: "spin" });
       const reader = runRole<{ received: number; outOfOrder: number }>(ROLES, { role: "wait-reader", data, ready, wait, count: FRAMES });
       const writer = runRole<{ published: number }>(ROLES, { role: "trickle", data, ready, go, count: FRAMES, seed: 7 }, host);
-      for (let seen = 0; seen < 2; ) {
-        seen += readySub.poll(() => {});
-        if (seen < 2) await sleep(1);
-      }
+      await awaitReady(() => readySub.poll(() => {}), 2, [reader, writer]);
       Topic.attach(go).publisher().publish(new Uint8Array(1));
       assert.equal((await writer).published, FRAMES);
       assert.deepEqual(await reader, { received: FRAMES, outOfOrder: 0 });
@@ -47,10 +43,7 @@ for (const { transport, host } of TRANSPORTS) {
       { role: "trickle", data: topics[0], more: topics.slice(1), ready, go, count: FRAMES, seed: 11 },
       host,
     );
-    for (let seen = 0; seen < 2; ) {
-      seen += readySub.poll(() => {});
-      if (seen < 2) await sleep(1);
-    }
+    await awaitReady(() => readySub.poll(() => {}), 2, [reader, writer]);
     Topic.attach(go).publisher().publish(new Uint8Array(1));
     assert.equal((await writer).published, FRAMES);
     const { perTopic } = await reader;
