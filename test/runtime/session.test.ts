@@ -128,3 +128,16 @@ test("decorated classes are plain classes outside a session and after shutdown",
   assert.equal(d.double({ n: 5 }).n, 10);
   assert.throws(() => new Thrower().maybeThrow({ n: 3 }), /cannot take 3/);
 });
+
+test("an async handler keeps order, and its zero-copy typed arrays stay valid across awaits", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: { source: { class_path: C("WaveSource"), kwargs: { count: 40 } }, summer: { class_path: C("AsyncSummer") } },
+    topics: { waves: { capacity: "256KiB", max_frame: "32KiB" } },
+  });
+  const sums = ether.engine!.topic("sums").subscriber({ wait: "spin" });
+  await ether.start();
+  const got = await collect(sums, 40);
+  assert.deepEqual(got.map((m) => m.i), Array.from({ length: 40 }, (_, i) => i), "in order");
+  assert.ok(got.every((m) => m.sum === (m.i as number) * 4096), "every frame intact after the awaits");
+  assert.ok(got.every((m) => m.inPlace === true), "the samples were views into shared memory");
+});
