@@ -63,34 +63,40 @@ export class Doorbell {
    * `hasWork()` says there is data once the park is announced.
    */
   park(hasWork: () => boolean, timeoutMs: number): void {
-    const s32 = this.#s32;
-    const watched = this.#watched;
-    const seen = Atomics.load(s32, this.#seq);
-    Atomics.store(s32, this.#rung, 0);
-    Atomics.store(s32, this.#parked, 1); // SYNC parked
-    for (let i = 0; i < watched.length; i++) Atomics.add(watched[i]!, READERS_PARKED_INDEX, 1);
+    const seen = this.#announce();
     try {
-      if (!hasWork()) this.#waitOps.wait(s32, this.#seq, seen, timeoutMs);
+      if (!hasWork()) this.#waitOps.wait(this.#s32, this.#seq, seen, timeoutMs);
     } finally {
-      for (let i = 0; i < watched.length; i++) Atomics.sub(watched[i]!, READERS_PARKED_INDEX, 1);
-      Atomics.store(s32, this.#parked, 0);
+      this.#withdraw();
     }
   }
 
   /** park() without blocking the thread: the same announce protocol, then an asynchronous wait. */
   async parkAsync(hasWork: () => boolean, timeoutMs: number): Promise<void> {
+    const seen = this.#announce();
+    try {
+      if (!hasWork()) await this.#waitOps.waitAsync(this.#s32, this.#seq, seen, timeoutMs);
+    } finally {
+      this.#withdraw();
+    }
+  }
+
+  /** Announces a park (see the protocol above); returns the SEQ value to wait on. */
+  #announce(): number {
     const s32 = this.#s32;
     const watched = this.#watched;
     const seen = Atomics.load(s32, this.#seq);
     Atomics.store(s32, this.#rung, 0);
     Atomics.store(s32, this.#parked, 1); // SYNC parked
     for (let i = 0; i < watched.length; i++) Atomics.add(watched[i]!, READERS_PARKED_INDEX, 1);
-    try {
-      if (!hasWork()) await this.#waitOps.waitAsync(s32, this.#seq, seen, timeoutMs);
-    } finally {
-      for (let i = 0; i < watched.length; i++) Atomics.sub(watched[i]!, READERS_PARKED_INDEX, 1);
-      Atomics.store(s32, this.#parked, 0);
-    }
+    return seen;
+  }
+
+  /** Ends a park: only the sleeper clears its own flag. */
+  #withdraw(): void {
+    const watched = this.#watched;
+    for (let i = 0; i < watched.length; i++) Atomics.sub(watched[i]!, READERS_PARKED_INDEX, 1);
+    Atomics.store(this.#s32, this.#parked, 0);
   }
 
   /**
