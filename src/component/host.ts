@@ -78,8 +78,11 @@ interface Tick {
   due: number;
 }
 
-/** Longest single park of a host loop, so it also lets its event loop run (timers, promises). */
-const MAX_PARK_MS = 10;
+/**
+ * Longest single park of an idle host loop, so that its event loop still runs now and then (timers a
+ * component set outside its handlers). A stop rings the host's doorbell, so it does not wait for this.
+ */
+const MAX_PARK_MS = 100;
 /** Under continuous work a host still lets its event loop run this often (stop messages, timers). */
 const YIELD_EVERY_MS = 5;
 

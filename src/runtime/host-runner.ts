@@ -28,12 +28,14 @@ export class HostRunner {
   readonly #host: Host;
   readonly #topics = new Map<string, Topic>();
   readonly #log: { pub: Publisher; encoder: DictEncoder } | undefined;
+  readonly #doorbell: Doorbell;
   #stopping = false;
   #running: Promise<void> | undefined;
 
   private constructor(spec: HostSpec, send: (message: FromHost) => void, instances: HostedInstance[], doorbell: Doorbell) {
     this.#spec = spec;
     this.#send = send;
+    this.#doorbell = doorbell;
     const logTopic = spec.topics[LOG_TOPIC];
     this.#log = logTopic === undefined ? undefined : { pub: this.topic(LOG_TOPIC).publisher(), encoder: new DictEncoder({ topic: LOG_TOPIC }) };
     this.#host = new Host(instances, {
@@ -80,7 +82,7 @@ export class HostRunner {
   async subscribe(): Promise<void> {
     await this.#host.start(false);
     debug("host %s subscribed (%s)", this.#spec.hostName, this.#spec.placement);
-    this.#send({ type: "subscribed" });
+    this.#send({ type: "subscribed", doorbell: this.#doorbell.index });
   }
 
   /** Handles a session message. */

@@ -17,7 +17,7 @@ import { DEAD_LETTER_TOPIC } from "../component/host.js";
 import { errors } from "../errors.js";
 import { namespace, sessionLine, setLogLevel } from "../log.js";
 import { nativeStatus } from "../native/load.js";
-import { SharedSpace, Topic, type TopicHandle } from "../transport/index.js";
+import { Doorbell, SharedSpace, Topic, type TopicHandle } from "../transport/index.js";
 import { TAIL_INDEX, SLOT_ACTIVE, SUB_CURSOR_OFFSET, SUB_SLOT_LENGTH, SUB_STATE_OFFSET } from "../transport/ring-layout.js";
 import { type SessionConfig, loadClass, loadConfig, topicSettings } from "./config/index.js";
 import { LOG_TOPIC } from "./host-runner.js";
@@ -47,6 +47,8 @@ export class SessionEngine {
   readonly space: SharedSpace;
   readonly #handles: Record<string, TopicHandle>;
   #hosts: LaunchedHost[] = [];
+  /** Each host's doorbell, rung with "stop" so a parked host stops at once. */
+  readonly #doorbells = new Map<LaunchedHost, number>();
   #state: "tapped" | "started" | "stopping" | "stopped" = "tapped";
 
   private constructor(config: SessionConfig, space: SharedSpace, handles: Record<string, TopicHandle>) {
@@ -122,7 +124,7 @@ export class SessionEngine {
       return launchHost(s);
     });
     try {
-      await Promise.all(this.#hosts.map((h) => h.next("subscribed")));
+      await Promise.all(this.#hosts.map(async (h) => this.#doorbells.set(h, (await h.next("subscribed")).doorbell)));
     } catch (error) {
       await Promise.all(this.#hosts.map((h) => h.kill()));
       this.space.close();
@@ -150,6 +152,8 @@ export class SessionEngine {
       await this.#drain(DRAIN_DEADLINE_MS);
       const stopped = this.#hosts.map(async (h) => {
         h.send({ type: "stop" });
+        const bell = this.#doorbells.get(h);
+        if (bell !== undefined) Doorbell.ring(this.space.session, this.space.store.waitOps, bell);
         try {
           const report = await h.next("stopped", STOP_DEADLINE_MS);
           handlerErrors += report.counts.handlerErrors;
@@ -159,7 +163,9 @@ export class SessionEngine {
           sessionLine("error", `[${h.spec.hostName}] ${(error as Error).message}; killing it`);
           await h.kill();
         }
-        await Promise.race([h.exited, new Promise((r) => setTimeout(r, STOP_DEADLINE_MS))]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([h.exited, new Promise((r) => (timer = setTimeout(r, STOP_DEADLINE_MS)))]);
+        clearTimeout(timer);
       });
       await Promise.all(stopped);
     }

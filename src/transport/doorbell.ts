@@ -113,6 +113,13 @@ export class Doorbell {
     this.#waitOps.wake(this.#s32, this.#seq, 0x7fffffff);
   }
 
+  /** Rings doorbell `index` of a session from anywhere (a session stopping a host, say). */
+  static ring(session: SessionSegment, waitOps: WaitOps, index: number): void {
+    const seq = (session.doorbellOffset(index) + DOORBELL_SEQ_OFFSET) >> 2;
+    Atomics.add(session.i32, seq, 1);
+    waitOps.wake(session.i32, seq, 0x7fffffff);
+  }
+
   /** Gives the doorbell back to the session. */
   release(): void {
     if (this.#released) return;

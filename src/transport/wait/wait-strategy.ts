@@ -88,8 +88,8 @@ export function createWaitStrategy(
         doorbell.nap(timeoutMs === undefined || timeoutMs < 0 ? napMs : Math.min(napMs, timeoutMs));
         return true;
       }
-      idleCount = 0;
-      napCount = 0;
+      // Stay in the park phase (no new spins or naps) until work arrives: a caller that parks with a
+      // short timeout, again and again while idle, must not pay the spin and nap phase every time.
       doorbell.park(hasWork, cap(timeoutMs));
       return true;
     },
