@@ -30,7 +30,15 @@ export type EtherErrorCode =
   | "ERR_ETHER_INVALID_PERIOD"
   | "ERR_ETHER_PUBLISH_RETURN"
   | "ERR_ETHER_REGISTRY_METHOD"
-  | "ERR_ETHER_ALREADY_BOUND";
+  | "ERR_ETHER_ALREADY_BOUND"
+  | "ERR_ETHER_LIFECYCLE"
+  | "ERR_ETHER_NOT_READY"
+  | "ERR_ETHER_INITIALIZE"
+  | "ERR_ETHER_CLEANUP"
+  | "ERR_ETHER_RESOURCE_GROUP"
+  | "ERR_ETHER_GROUP_START"
+  | "ERR_ETHER_HEALTH_TIMEOUT"
+  | "ERR_ETHER_RECOVERY";
 
 /** The one error class Ether throws; `code` tells which case, `details` carries the named values. */
 export class EtherError extends Error {
@@ -223,4 +231,115 @@ export const errors = {
       { current, next },
     );
   },
+  /** A resource was asked for a state change its state machine does not allow (`allowed`: where it may go). */
+  lifecycle(resource: string, from: string, to: string, allowed: readonly string[]): EtherError {
+    const legal = allowed.length === 0 ? `${from} is final` : `from ${from} it may go to ${allowed.join(", ")}`;
+    return new EtherError("ERR_ETHER_LIFECYCLE", `resource "${resource}": illegal transition ${from} → ${to} (${legal})`, {
+      resource,
+      from,
+      to,
+      allowed,
+    });
+  },
+  /** A resource operation that needs a particular state was called in another one. */
+  lifecycleAction(resource: string, action: string, state: string, needs: string): EtherError {
+    return new EtherError("ERR_ETHER_LIFECYCLE", `resource "${resource}" cannot ${action} while ${state}; it must be ${needs}`, {
+      resource,
+      action,
+      state,
+      needs,
+    });
+  },
+  /** A resource was used while not ready; `why` says what brought it there (its kept error, or what to call). */
+  notReady(resource: string, state: string, why: string): EtherError {
+    return new EtherError("ERR_ETHER_NOT_READY", `resource "${resource}" is not ready: it is ${state}${why === "" ? "" : ` (${why})`}`, {
+      resource,
+      state,
+    });
+  },
+  /**
+   * A resource's initialize() threw; the thrown value is `cause`. `cleanupError` is what the cleanup
+   * run right after it threw, if it threw too.
+   */
+  initializeFailed(resource: string, cause: unknown, cleanupError?: unknown): EtherError {
+    const also = cleanupError === undefined ? "" : `; the cleanup after it failed too: ${messageOf(cleanupError)}`;
+    return withCause(
+      new EtherError("ERR_ETHER_INITIALIZE", `resource "${resource}" failed to initialize: ${messageOf(cause)}${also}`, {
+        resource,
+        cleanupError,
+      }),
+      cause,
+    );
+  },
+  /** A resource's cleanup() threw; the thrown value is `cause`. The resource is closed anyway. */
+  cleanupFailed(resource: string, cause: unknown): EtherError {
+    return withCause(
+      new EtherError("ERR_ETHER_CLEANUP", `resource "${resource}" failed to clean up: ${messageOf(cause)}`, { resource }),
+      cause,
+    );
+  },
+  /** Closing a group: some members' cleanups threw (`failures`, each already naming its member); every member is closed anyway. */
+  groupCleanupFailed(group: string, failures: readonly Error[]): EtherError {
+    return new EtherError(
+      "ERR_ETHER_CLEANUP",
+      `resource group "${group}": ${failures.length} cleanup(s) failed (every member is closed anyway): ` +
+        failures.map((f) => f.message).join("; "),
+      { group, failures },
+    );
+  },
+  /** A resource group is misconfigured (unknown dependency, cycle, duplicate member) or misused. */
+  resourceGroup(group: string, detail: string): EtherError {
+    return new EtherError("ERR_ETHER_RESOURCE_GROUP", `resource group "${group}": ${detail}`, { group });
+  },
+  /**
+   * A group member failed to start: the members started before it were closed in reverse order
+   * (`stopped`), the ones after it were never started (`notStarted`).
+   */
+  groupStart(
+    group: string,
+    member: string,
+    cause: unknown,
+    stopped: readonly string[],
+    notStarted: readonly string[],
+    rollbackFailures: readonly Error[] = [],
+  ): EtherError {
+    const list = (names: readonly string[]) => (names.length === 0 ? "none" : names.join(", "));
+    const also = rollbackFailures.length === 0 ? "" : `; while closing them: ${rollbackFailures.map((f) => f.message).join("; ")}`;
+    return withCause(
+      new EtherError(
+        "ERR_ETHER_GROUP_START",
+        `resource group "${group}": member "${member}" failed to start (${messageOf(cause)}); ` +
+          `closed in reverse order: ${list(stopped)}; never started: ${list(notStarted)}${also}`,
+        { group, member, stopped, notStarted, rollbackFailures },
+      ),
+      cause,
+    );
+  },
+  /** A health check or recovery of a resource did not settle in time. */
+  healthTimeout(resource: string, what: string, timeoutMs: number): EtherError {
+    return new EtherError("ERR_ETHER_HEALTH_TIMEOUT", `resource "${resource}": ${what} did not finish within ${timeoutMs} ms`, {
+      resource,
+      what,
+      timeoutMs,
+    });
+  },
+  /** A degraded resource was given up on after `attempts` recovery attempts; `last` is the last problem seen. */
+  recoveryFailed(resource: string, attempts: number, last: string): EtherError {
+    return new EtherError(
+      "ERR_ETHER_RECOVERY",
+      `resource "${resource}" did not recover after ${attempts} recovery attempt(s); last problem: ${last}`,
+      { resource, attempts, last },
+    );
+  },
 } as const;
+
+/** The message of anything thrown. */
+function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
+/** Sets `cause` as `new Error(message, { cause })` would (own, non-enumerable). */
+function withCause(error: EtherError, cause: unknown): EtherError {
+  Object.defineProperty(error, "cause", { value: cause, writable: true, configurable: true, enumerable: false });
+  return error;
+}
