@@ -16,7 +16,7 @@ import { applyDecorators } from "../component/registry-apply.js";
 import { DEAD_LETTER_TOPIC } from "../component/host.js";
 import { errors } from "../errors.js";
 import { namespace, sessionLine, setLogLevel } from "../log.js";
-import { nativeStatus } from "../native/load.js";
+import { nativeStatus, warnThreadsOnly } from "../native/load.js";
 import { Doorbell, SharedSpace, Topic, type TopicHandle } from "../transport/index.js";
 import { TAIL_INDEX, SLOT_ACTIVE, SUB_CURSOR_OFFSET, SUB_SLOT_LENGTH, SUB_STATE_OFFSET } from "../transport/ring-layout.js";
 import { type SessionConfig, loadClass, loadConfig, topicSettings } from "./config/index.js";
@@ -72,6 +72,7 @@ export class SessionEngine {
     topics.add(LOG_TOPIC);
     topics.add(DEAD_LETTER_TOPIC);
     const processes = config.instances.filter((i) => i.placement === "process");
+    if (!nativeStatus().available) warnThreadsOnly(); // once per thread: processes need the addon
     if (processes.length > 0 && !nativeStatus().available) {
       throw errors.nativeUnavailable(`instance "${processes[0]!.name}" has placement: process (${nativeStatus().reason})`);
     }
