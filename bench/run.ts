@@ -107,6 +107,8 @@ interface PlannedTrial {
   suite: string;
   case: string;
   impl: string;
+  /** The run's trial options, with the case's quick settings applied. */
+  opts: TrialOptions;
   /** Cores the trial keeps busy on an idle machine, when known. */
   expectCores: number | undefined;
 }
@@ -120,7 +122,8 @@ interface TrialOutcome {
 }
 
 /** Runs one trial in a fresh process. */
-function runTrial(t: PlannedTrial, opts: TrialOptions): Promise<TrialOutcome> {
+function runTrial(t: PlannedTrial): Promise<TrialOutcome> {
+  const opts = t.opts;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [TRIAL, JSON.stringify({ suite: t.suite, case: t.case, impl: t.impl, opts })], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -252,14 +255,22 @@ async function main(): Promise<void> {
     ? { quick: true, warmMs: 80, measureMs: 220, idleMs: 2000 }
     : { quick: false, warmMs: 200, measureMs: 700, idleMs: 5000 };
   const repeats = args.repeats ?? (args.quick ? 3 : 5);
+  const quickOf = (def: (typeof selected)[number]["def"]) => (args.quick ? def.quick : undefined);
+  const repeatsOf = (def: (typeof selected)[number]["def"]): number => args.repeats ?? quickOf(def)?.repeats ?? repeats;
+  const optsOf = (def: (typeof selected)[number]["def"]): TrialOptions => {
+    const q = quickOf(def);
+    return q === undefined ? opts : { ...opts, warmMs: q.warmMs ?? opts.warmMs, measureMs: q.measureMs ?? opts.measureMs };
+  };
 
   const plan: PlannedTrial[] = [];
-  for (let r = 0; r < repeats; r++) {
+  const maxRepeats = Math.max(repeats, ...selected.map((c) => repeatsOf(c.def)));
+  for (let r = 0; r < maxRepeats; r++) {
     for (const { scenario, def } of selected) {
+      if (r >= repeatsOf(def)) continue;
       const impls = def.impls.filter((i) => (!args.quick || !i.fullOnly) && (args.impls.length === 0 || args.impls.includes(i.name)));
       for (let k = 0; k < impls.length; k++) {
         const impl = impls[(k + r) % impls.length];
-        plan.push({ suite: scenario.suite, case: def.name, impl: impl.name, expectCores: impl.cores ?? def.cores });
+        plan.push({ suite: scenario.suite, case: def.name, impl: impl.name, opts: optsOf(def), expectCores: impl.cores ?? def.cores });
       }
     }
   }
@@ -288,7 +299,12 @@ async function main(): Promise<void> {
     console.error(`note: load average ${load1.toFixed(2)} before starting: other work on this machine will add noise`);
   }
   console.error(
-    `etherflow bench: ${plan.length} trials (${repeats} repeats${args.quick ? ", quick" : ""}), ` +
+    `etherflow bench: ${plan.length} trials (${repeats} repeats${args.quick ? ", quick" : ""}` +
+      selected
+        .filter((c) => repeatsOf(c.def) !== repeats)
+        .map((c) => `, ${c.def.name} ${repeatsOf(c.def)}`)
+        .join("") +
+      `), ` +
       `node ${process.version}, ${cpus().length} cpus`,
   );
   const values = new Map<string, { suite: string; case: string; impl: string; metric: Metric; values: number[]; cores: number[] }>();
@@ -299,7 +315,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const tag = `[${String(i + 1).padStart(String(plan.length).length)}/${plan.length}] ${t.case} ${t.impl}`;
     let attempt0 = performance.now();
-    let outcome = await runTrial(t, opts);
+    let outcome = await runTrial(t);
     lastMs.set(`${t.case} ${t.impl}`, performance.now() - attempt0);
     // The host of this VM sometimes takes a vCPU away for seconds (invisible to the load average):
     // a trial that kept far fewer cores busy than it does on an idle machine is run again, a few
@@ -308,7 +324,7 @@ async function main(): Promise<void> {
       console.error(`${tag}: starved (${outcome.cores?.toFixed(2)} of ${t.expectCores} cores busy), again`);
       retried++;
       attempt0 = performance.now();
-      outcome = await runTrial(t, opts);
+      outcome = await runTrial(t);
       lastMs.set(`${t.case} ${t.impl}`, performance.now() - attempt0);
     }
     done++;

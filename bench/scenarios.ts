@@ -6,7 +6,7 @@
 import type { CaseDef, Scenario } from "./lib/scenario.js";
 
 /** Suites in the order the runner prints them. */
-export const SUITES = ["spsc", "dict", "loan", "read", "fanout", "rtt", "idle"] as const;
+export const SUITES = ["spsc", "dict", "loan", "read", "fanout", "rtt", "idle", "pipeline"] as const;
 
 /** Imports the scenario of one suite. */
 export async function loadScenario(suite: string): Promise<Scenario> {

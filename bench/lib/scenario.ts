@@ -60,6 +60,12 @@ export interface CaseDef {
    * whose median falls below 3/4 of it are flagged as starved by other work on the machine.
    */
   readonly cores?: number;
+  /**
+   * `--quick` settings of this case where they differ from the run's: windows (a case whose trials
+   * need a longer warm-up) and repeats (a case whose trials cost seconds of start-up each, so that
+   * the quick run stays under a minute). `--repeats` overrides `repeats`.
+   */
+  readonly quick?: { readonly warmMs?: number; readonly measureMs?: number; readonly repeats?: number };
 }
 
 /** Runs in a worker; receives the data its trial gave it and the trial's control block. */

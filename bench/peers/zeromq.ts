@@ -48,7 +48,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * explicitly block", libzmq#1156); zeromq.js passes that on as a rejected send rather than waiting for
  * POLLOUT (which a PUB socket always reports). So: yield to the event loop and try again.
  */
-async function sendNoDrop(pub: zmq.Publisher, msg: Buffer): Promise<void> {
+export async function sendNoDrop(pub: zmq.Publisher, msg: Buffer | string): Promise<void> {
   for (;;) {
     try {
       await pub.send(msg);
