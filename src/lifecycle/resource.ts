@@ -288,12 +288,12 @@ export class Resource {
     try {
       result = await this.healthCheck();
     } catch (thrown) {
-      return { healthy: false, detail: `health check threw: ${thrown instanceof Error ? thrown.message : String(thrown)}` };
+      return { healthy: false, detail: `threw: ${thrown instanceof Error ? thrown.message : String(thrown)}` };
     }
     if (result === undefined || result === true) return { healthy: true };
-    if (result === false) return { healthy: false, detail: "health check returned false" };
+    if (result === false) return { healthy: false, detail: "returned false" };
     const healthy = result.healthy === true;
-    const detail = result.detail ?? (healthy ? undefined : "health check reported unhealthy");
+    const detail = result.detail ?? (healthy ? undefined : "reported unhealthy");
     return detail === undefined ? { healthy } : { healthy, detail };
   }
 

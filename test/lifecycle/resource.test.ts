@@ -1,7 +1,10 @@
 // Resource behaviour: hooks run at the documented moments and exactly once, failures are kept and
 // reported, ensureReady explains itself, close is idempotent and never races a hook.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import { distPath } from "../helpers/paths.js";
 import { Resource, type HealthCheckResult, type TransitionEvent } from "../../src/lifecycle/index.js";
 import type { EtherError } from "../../src/errors.js";
 
@@ -228,12 +231,12 @@ describe("Resource", () => {
       [() => undefined, { healthy: true }],
       [() => true, { healthy: true }],
       [async () => true, { healthy: true }],
-      [() => false, { healthy: false, detail: "health check returned false" }],
-      [() => ({ healthy: false }), { healthy: false, detail: "health check reported unhealthy" }],
+      [() => false, { healthy: false, detail: "returned false" }],
+      [() => ({ healthy: false }), { healthy: false, detail: "reported unhealthy" }],
       [() => ({ healthy: false, detail: "queue 9000 deep" }), { healthy: false, detail: "queue 9000 deep" }],
       [() => ({ healthy: true, detail: "queue 3 deep" }), { healthy: true, detail: "queue 3 deep" }],
-      [() => { throw new Error("EIO"); }, { healthy: false, detail: "health check threw: EIO" }],
-      [() => Promise.reject(new Error("timeout")), { healthy: false, detail: "health check threw: timeout" }],
+      [() => { throw new Error("EIO"); }, { healthy: false, detail: "threw: EIO" }],
+      [() => Promise.reject(new Error("timeout")), { healthy: false, detail: "threw: timeout" }],
     ];
     for (const [healthCheck, expected] of cases) {
       const r = new Resource("x", { healthCheck });
@@ -295,6 +298,42 @@ describe("Resource", () => {
     stop();
     await r.close();
     assert.deepEqual(seen, ["initializing:initializing:-", "ready:ready:-", "failed:failed:gone"]);
+  });
+
+  it("a restart whose owed cleanup throws fails the restart, naming the cleanup", async () => {
+    let cleanups = 0;
+    const r = new Resource("port", {
+      cleanup() {
+        if (++cleanups === 1) throw new Error("EBUSY");
+      },
+    });
+    await r.start();
+    r.markFailed("crashed");
+    await assert.rejects(r.start(), { code: "ERR_ETHER_CLEANUP", message: 'resource "port" failed to clean up: EBUSY' });
+    assert.equal(r.state, "failed");
+    await r.start(); // nothing owed any more: a plain restart
+    assert.equal(r.state, "ready");
+    assert.equal(cleanups, 1);
+  });
+
+  it("a throwing observer neither blocks the transition nor the other observers, and is raised as uncaught", () => {
+    // node:test claims uncaught exceptions for itself, so this runs in a child process.
+    const url = pathToFileURL(distPath("src/lifecycle/index.js")).href;
+    const script = `
+      const { Resource } = await import(${JSON.stringify(url)});
+      const r = new Resource("obs");
+      const seen = [];
+      process.on("uncaughtException", (e) => seen.push("uncaught:" + e.message));
+      r.onTransition(() => { throw new Error("observer bug"); });
+      r.onTransition((e) => seen.push(e.to));
+      await r.start();
+      setImmediate(() => console.log(JSON.stringify({ state: r.state, seen })));
+    `;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    const { state, seen } = JSON.parse(out) as { state: string; seen: string[] };
+    assert.equal(state, "ready");
+    assert.deepEqual(seen.filter((s) => !s.startsWith("uncaught:")), ["initializing", "ready"]);
+    assert.deepEqual(seen.filter((s) => s.startsWith("uncaught:")), ["uncaught:observer bug", "uncaught:observer bug"], "one per transition");
   });
 
   it("a name is required", () => {
