@@ -47,6 +47,7 @@ import {
   SLOT_ACTIVE,
   SLOT_DEAD,
   SLOT_FREE,
+  SPACE_RUNG_INDEX,
   SPACE_SEQ_INDEX,
   SUB_CURSOR_OFFSET,
   SUB_DOORBELL_OFFSET,
@@ -54,6 +55,7 @@ import {
   SUB_SLOT_LENGTH,
   SUB_STATE_OFFSET,
   TAIL_INDEX,
+  TURN_WAITERS_INDEX,
   WRITERS_WAITING_INDEX,
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
@@ -212,6 +214,7 @@ export class Publisher {
     i32[NEXT_SEQ_LO_INDEX] = (lo + 1) | 0;
     if (lo === -1) i32[NEXT_SEQ_HI_INDEX] = (hi + 1) | 0;
     Atomics.store(i32, TAIL_INDEX, this.#claimEnd); // SYNC tail: the frame becomes visible
+    if (Atomics.load(i32, TURN_WAITERS_INDEX) !== 0) this.#seg.waitOps.wake(i32, TAIL_INDEX, 0x7fffffff); // SYNC turn
     this.#lastEnd = this.#claimEnd;
     this.#pending = false;
     const f64 = this.#f64;
@@ -293,6 +296,7 @@ export class Publisher {
       if (left <= 0) throw errors.publishTimeout(this.topic, this.#seg.blockTimeoutMs, slowest);
       // Park: announce, re-check, then sleep on SPACE_SEQ; a reader that frees space bumps it.
       const seen = Atomics.load(i32, SPACE_SEQ_INDEX);
+      Atomics.store(i32, SPACE_RUNG_INDEX, 0);
       Atomics.add(i32, WRITERS_WAITING_INDEX, 1); // SYNC writers-waiting
       try {
         this.#refreshFloor();
@@ -341,16 +345,21 @@ export class Publisher {
   }
 
   /**
-   * Another publisher claimed before us and has not committed yet: spin, then sleep 50 µs at a time
-   * so that a publisher preempted in the middle of its frame gets the core back. After
-   * LIVENESS_CHECK_MS without progress, check whether the publisher holding the turn died.
+   * Another publisher claimed before us and has not committed yet: spin briefly, then sleep on TAIL
+   * (announced in TURN_WAITERS, so the committer wakes us; a publisher preempted in the middle of its
+   * frame gets the core back meanwhile). After LIVENESS_CHECK_MS without progress, check whether the
+   * publisher holding the turn died.
    */
   #awaitTurn(start: number): void {
     const i32 = this.#i32;
     let since = 0;
-    for (let round = 0; Atomics.load(i32, TAIL_INDEX) !== start; round++) {
+    for (let round = 0; ; round++) {
+      const tail = Atomics.load(i32, TAIL_INDEX);
+      if (tail === start) return;
       if (round < 200) continue;
-      this.#seg.waitOps.wait(i32, TAIL_INDEX, Atomics.load(i32, TAIL_INDEX), 0.05);
+      Atomics.add(i32, TURN_WAITERS_INDEX, 1); // SYNC turn
+      if (Atomics.load(i32, TAIL_INDEX) === tail) this.#seg.waitOps.wait(i32, TAIL_INDEX, tail, 1);
+      Atomics.sub(i32, TURN_WAITERS_INDEX, 1);
       if ((round & 31) !== 0) continue;
       const now = performance.now();
       if (since === 0) since = now;

@@ -74,6 +74,8 @@ export const TOPIC_HEAD_OFFSET = 1 * LINE_PAIR;
 export const TOPIC_NEXT_SEQ_LO_OFFSET = TOPIC_HEAD_OFFSET + 4;
 /** u32: high word of the sequence number the next committed frame gets. */
 export const TOPIC_NEXT_SEQ_HI_OFFSET = TOPIC_HEAD_OFFSET + 8;
+/** u32: publishers sleeping until TAIL reaches their claim; a committer wakes them only when > 0. */
+export const TOPIC_TURN_WAITERS_OFFSET = TOPIC_HEAD_OFFSET + 12;
 /** u32 position: end of the last committed record. Advanced in claim order by the committing publisher. */
 export const TOPIC_TAIL_OFFSET = 2 * LINE_PAIR;
 /** u32 position (drop-oldest only): start of the oldest record not yet evicted. */
@@ -90,6 +92,8 @@ export const TOPIC_SPACE_SEQ_OFFSET = TOPIC_READERS_PARKED_OFFSET + 8;
 export const TOPIC_DETACHED_OFFSET = TOPIC_READERS_PARKED_OFFSET + 12;
 /** u32: claims of dead publishers turned into padding so that commits could go on. */
 export const TOPIC_RECOVERED_OFFSET = TOPIC_READERS_PARKED_OFFSET + 16;
+/** u32: 1 once a reader rang SPACE_SEQ during the current writer park; a parking writer resets it. */
+export const TOPIC_SPACE_RUNG_OFFSET = TOPIC_READERS_PARKED_OFFSET + 20;
 
 /** Byte offset where the publisher table starts. */
 export const TOPIC_TABLES_START = 4 * LINE_PAIR;
@@ -114,6 +118,10 @@ export const SPACE_SEQ_INDEX = TOPIC_SPACE_SEQ_OFFSET >> 2;
 export const DETACHED_INDEX = TOPIC_DETACHED_OFFSET >> 2;
 /** Int32 index of RECOVERED. */
 export const RECOVERED_INDEX = TOPIC_RECOVERED_OFFSET >> 2;
+/** Int32 index of TURN_WAITERS. */
+export const TURN_WAITERS_INDEX = TOPIC_TURN_WAITERS_OFFSET >> 2;
+/** Int32 index of SPACE_RUNG. */
+export const SPACE_RUNG_INDEX = TOPIC_SPACE_RUNG_OFFSET >> 2;
 
 // ---- publisher slot (one per publisher) ----
 /** Bytes per publisher slot. */

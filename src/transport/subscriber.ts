@@ -24,6 +24,7 @@ import {
   POLICY_CODES,
   SLOT_ACTIVE,
   SLOT_FREE,
+  SPACE_RUNG_INDEX,
   SPACE_SEQ_INDEX,
   SUB_CURSOR_OFFSET,
   SUB_DOORBELL_OFFSET,
@@ -415,7 +416,19 @@ export class Subscriber {
       f64[this.#counters + SUB_COUNTERS.delivered] = this.#delivered += count;
       f64[this.#counters + SUB_COUNTERS.bytes] = this.#bytes += bytes;
     }
-    if (Atomics.load(this.#i32, WRITERS_WAITING_INDEX) !== 0) this.#wakeWriters(); // SYNC writers-waiting
+    if (Atomics.load(this.#i32, WRITERS_WAITING_INDEX) !== 0) this.#ringWriters(cursor); // SYNC writers-waiting
+  }
+
+  /**
+   * A block publisher is parked for space: ring it once per park (SPACE_RUNG), and only when this
+   * reader's backlog left room for a batch (7/8 of the ring), not after every single frame.
+   */
+  #ringWriters(cursor: number): void {
+    const i32 = this.#i32;
+    const capacity = this.#seg.capacity;
+    if (((Atomics.load(i32, TAIL_INDEX) - cursor) >>> 0) > capacity - (capacity >>> 3)) return;
+    if (Atomics.load(i32, SPACE_RUNG_INDEX) !== 0 || Atomics.compareExchange(i32, SPACE_RUNG_INDEX, 0, 1) !== 0) return;
+    this.#wakeWriters();
   }
 
   #wakeWriters(): void {
