@@ -240,7 +240,8 @@ export class Host {
             message = checked.value as Record<string, unknown>;
           }
           this.counts.delivered++;
-          await this.#call(s.instance, s.target, s.method, [message], s.topic);
+          const pending = this.#call(s.instance, s.target, s.method, [message], s.topic);
+          if (pending !== undefined) await pending;
         } finally {
           s.sub.release();
           handled++;
@@ -262,21 +263,35 @@ export class Host {
       if (t.due <= now) t.due = now + t.periodMs - ((now - t.due) % t.periodMs);
       this.counts.ticks++;
       ran++;
-      await this.#call(t.instance, t.target, t.method, [], undefined);
+      const pending = this.#call(t.instance, t.target, t.method, [], undefined);
+      if (pending !== undefined) await pending;
     }
     return ran;
   }
 
-  /** Calls a method; a throw or rejection is logged with the place and counted, never propagated. */
-  async #call(instance: string, target: object, method: string, args: unknown[], topic: string | undefined): Promise<void> {
+  /**
+   * Calls a method; a throw or rejection is logged with the place and counted, never propagated.
+   * Returns a promise only when the method returned one, so that sync handlers cost no microtask.
+   */
+  #call(instance: string, target: object, method: string, args: unknown[], topic: string | undefined): Promise<void> | undefined {
+    let result: unknown;
     try {
-      const result = (target as Record<string, (...a: unknown[]) => unknown>)[method]!(...args);
-      if (result instanceof Promise) await result;
+      result = (target as Record<string, (...a: unknown[]) => unknown>)[method]!(...args);
     } catch (error) {
-      this.counts.handlerErrors++;
-      const reason = error instanceof Error ? error.message : String(error);
-      this.#io.log("error", `handler threw: ${reason}`, { instance, method, topic });
+      this.#handlerFailed(error, instance, method, topic);
+      return undefined;
     }
+    if (!(result instanceof Promise)) return undefined;
+    return result.then(
+      () => undefined,
+      (error: unknown) => this.#handlerFailed(error, instance, method, topic),
+    );
+  }
+
+  #handlerFailed(error: unknown, instance: string, method: string, topic: string | undefined): void {
+    this.counts.handlerErrors++;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.#io.log("error", `handler threw: ${reason}`, { instance, method, topic });
   }
 
   #reject(s: Subscription, reason: string, message: unknown): void {
