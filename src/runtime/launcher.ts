@@ -25,6 +25,10 @@ export interface LaunchedHost {
   next<T extends FromHost["type"]>(type: T, timeoutMs?: number): Promise<Extract<FromHost, { type: T }>>;
   /** Resolves when the host's thread or process has ended (immediately for a main host that stopped). */
   readonly exited: Promise<void>;
+  /** How it ended, once it has: an exit code or a signal. */
+  exitInfo(): string | undefined;
+  /** Process id of a process host; this process's id otherwise. */
+  readonly pid: number;
   /** Ends it now: terminate the worker, SIGKILL the process (a main host can only be asked to stop). */
   kill(): Promise<void>;
 }
@@ -57,6 +61,7 @@ class Mailbox extends EventEmitter {
 export function launchHost(spec: HostSpec): LaunchedHost {
   const box = new Mailbox();
   const next = <T extends FromHost["type"]>(type: T, timeoutMs = 30_000) => box.next(spec.hostName, type, timeoutMs);
+  let ending: string | undefined;
   const markExit = (): void => {
     box.exited = true;
     box.emit("exit");
@@ -65,13 +70,27 @@ export function launchHost(spec: HostSpec): LaunchedHost {
     const worker = new Worker(HOST_ENTRY, { workerData: spec });
     worker.on("message", (m: FromHost) => box.emit("message", m));
     worker.on("error", (e) => box.emit("message", { type: "failed", message: e.message }));
-    const exited = once(worker, "exit").then(markExit);
-    return { spec, send: (m) => worker.postMessage(m), next, exited, kill: async () => void (await worker.terminate()) };
+    const exited = once(worker, "exit").then(([code]) => {
+      ending = `exit code ${code}`;
+      markExit();
+    });
+    return {
+      spec,
+      send: (m) => worker.postMessage(m),
+      next,
+      exited,
+      exitInfo: () => ending,
+      pid: process.pid,
+      kill: async () => void (await worker.terminate()),
+    };
   }
   if (spec.placement === "process") {
     const child = fork(HOST_ENTRY, [JSON.stringify(spec)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     child.on("message", (m: FromHost) => box.emit("message", m));
-    const exited = once(child, "exit").then(markExit);
+    const exited = once(child, "exit").then(([code, signal]) => {
+      ending = signal !== null ? `signal ${signal}` : `exit code ${code}`;
+      markExit();
+    });
     return {
       spec,
       send: (m) => {
@@ -79,6 +98,8 @@ export function launchHost(spec: HostSpec): LaunchedHost {
       },
       next,
       exited,
+      exitInfo: () => ending,
+      pid: child.pid ?? 0,
       kill: async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         await exited;
@@ -100,12 +121,17 @@ export function launchHost(spec: HostSpec): LaunchedHost {
     box.on("message", (m: FromHost) => {
       if (m.type === "stopped" || m.type === "failed") resolve();
     });
-  }).then(markExit);
+  }).then(() => {
+    ending = "stopped";
+    markExit();
+  });
   return {
     spec,
     send: (m) => (runner === undefined ? pending.push(m) : runner.receive(m)),
     next,
     exited: stopped,
+    exitInfo: () => ending,
+    pid: process.pid,
     kill: async () => {
       runner?.receive({ type: "stop" });
       await stopped;

@@ -18,6 +18,7 @@ import { errors } from "../errors.js";
 import { namespace, sessionLine, setLogLevel } from "../log.js";
 import { nativeStatus, warnThreadsOnly } from "../native/load.js";
 import { Doorbell, SharedSpace, Topic, type TopicHandle } from "../transport/index.js";
+import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
 import { TAIL_INDEX, SLOT_ACTIVE, SUB_CURSOR_OFFSET, SUB_SLOT_LENGTH, SUB_STATE_OFFSET } from "../transport/ring-layout.js";
 import { type SessionConfig, loadClass, loadConfig, topicSettings } from "./config/index.js";
 import { LOG_TOPIC } from "./host-runner.js";
@@ -31,6 +32,22 @@ const debug = namespace("session");
 const DRAIN_DEADLINE_MS = 2000;
 /** How long a host may take to stop before it is killed. */
 const STOP_DEADLINE_MS = 5000;
+
+/** Topic on which every host state change is published: `{ host, instances, placement, from, to, reason, time }`. */
+export const LIFECYCLE_TOPIC = "ether/lifecycle";
+
+/** A host's state as the session sees it. */
+export type HostState = "starting" | "running" | "stopping" | "stopped" | "failed";
+
+/** One line of status(): a host and the instances it runs. */
+export interface HostStatus {
+  readonly host: string;
+  readonly instances: readonly string[];
+  readonly placement: string;
+  readonly pid: number;
+  readonly state: HostState;
+  readonly reason?: string;
+}
 
 /** What shutdown() reports. */
 export interface ShutdownReport {
@@ -49,6 +66,8 @@ export class SessionEngine {
   #hosts: LaunchedHost[] = [];
   /** Each host's doorbell, rung with "stop" so a parked host stops at once. */
   readonly #doorbells = new Map<LaunchedHost, number>();
+  readonly #states = new Map<LaunchedHost, { state: HostState; reason?: string }>();
+  #lifecycle: { publish(message: object): void } | undefined;
   #state: "tapped" | "started" | "stopping" | "stopped" = "tapped";
 
   private constructor(config: SessionConfig, space: SharedSpace, handles: Record<string, TopicHandle>) {
@@ -71,6 +90,7 @@ export class SessionEngine {
     }
     topics.add(LOG_TOPIC);
     topics.add(DEAD_LETTER_TOPIC);
+    topics.add(LIFECYCLE_TOPIC);
     const processes = config.instances.filter((i) => i.placement === "process");
     if (!nativeStatus().available) warnThreadsOnly(); // once per thread: processes need the addon
     if (processes.length > 0 && !nativeStatus().available) {
@@ -86,7 +106,7 @@ export class SessionEngine {
       for (const name of topics) {
         const t = topicSettings(config, name);
         // A slow reader of the log must never stall a host: unless configured, the log drops its oldest lines (counted).
-        const policy = name === LOG_TOPIC && config.topics[name] === undefined ? "drop-oldest" : t.policy;
+        const policy = (name === LOG_TOPIC || name === LIFECYCLE_TOPIC) && config.topics[name] === undefined ? "drop-oldest" : t.policy;
         handles[name] = space.createTopic(name, {
           capacity: t.capacity,
           maxFrame: t.maxFrame,
@@ -120,9 +140,13 @@ export class SessionEngine {
       .map((i) => ({ ...base, hostName: i.name, placement: i.placement, instances: [spec(i)] }));
     const mains = this.config.instances.filter((i) => i.placement === "main");
     if (mains.length > 0) specs.push({ ...base, hostName: "main", placement: "main", instances: mains.map(spec) });
+    this.#lifecycle = lifecyclePublisher(this.space.topic(LIFECYCLE_TOPIC));
     this.#hosts = specs.map((s) => {
       debug("launching host %s (%s) for %s", s.hostName, s.placement, s.instances.map((i) => i.name).join(", "));
-      return launchHost(s);
+      const host = launchHost(s);
+      this.#setState(host, "starting");
+      void host.exited.then(() => this.#onExit(host));
+      return host;
     });
     try {
       await Promise.all(this.#hosts.map(async (h) => this.#doorbells.set(h, (await h.next("subscribed")).doorbell)));
@@ -136,6 +160,7 @@ export class SessionEngine {
       const where = h.spec.placement === "main" ? "main thread" : h.spec.placement;
       sessionLine("info", `Started ${h.spec.instances.map((i) => i.name).join(", ")} (${where})`);
       h.send({ type: "go" });
+      this.#setState(h, "running");
     }
     sessionLine("info", "Ether system started successfully");
   }
@@ -152,6 +177,11 @@ export class SessionEngine {
     if (wasStarted) {
       await this.#drain(DRAIN_DEADLINE_MS);
       const stopped = this.#hosts.map(async (h) => {
+        if (this.#states.get(h)?.state === "failed") {
+          failed = true;
+          return;
+        }
+        this.#setState(h, "stopping");
         h.send({ type: "stop" });
         const bell = this.#doorbells.get(h);
         if (bell !== undefined) Doorbell.ring(this.space.session, this.space.store.waitOps, bell);
@@ -159,6 +189,7 @@ export class SessionEngine {
           const report = await h.next("stopped", STOP_DEADLINE_MS);
           handlerErrors += report.counts.handlerErrors;
           invalid += report.counts.invalid;
+          this.#setState(h, "stopped");
         } catch (error) {
           failed = true;
           sessionLine("error", `[${h.spec.hostName}] ${(error as Error).message}; killing it`);
@@ -179,6 +210,51 @@ export class SessionEngine {
   /** Session state. */
   get state(): string {
     return this.#state;
+  }
+
+  /** Every host, its instances, where it runs and its state. */
+  status(): HostStatus[] {
+    return this.#hosts.map((h) => {
+      const s = this.#states.get(h) ?? { state: "starting" as const };
+      return {
+        host: h.spec.hostName,
+        instances: h.spec.instances.map((i) => i.name),
+        placement: h.spec.placement,
+        pid: h.pid,
+        state: s.state,
+        ...(s.reason !== undefined ? { reason: s.reason } : {}),
+      };
+    });
+  }
+
+  #setState(host: LaunchedHost, to: HostState, reason?: string): void {
+    const from = this.#states.get(host)?.state;
+    this.#states.set(host, { state: to, reason });
+    debug("host %s: %s -> %s %s", host.spec.hostName, from ?? "-", to, reason ?? "");
+    try {
+      this.#lifecycle?.publish({
+        host: host.spec.hostName,
+        instances: host.spec.instances.map((i) => i.name),
+        placement: host.spec.placement,
+        from: from ?? null,
+        to,
+        reason: reason ?? null,
+        time: Date.now(),
+      });
+    } catch (error) {
+      debug("could not publish on %s: %s", LIFECYCLE_TOPIC, (error as Error).message);
+    }
+  }
+
+  /** A host ended: expected while stopping; otherwise it crashed, which is logged and remembered. */
+  #onExit(host: LaunchedHost): void {
+    const state = this.#states.get(host)?.state;
+    if (state === "stopping" || state === "stopped" || state === "failed") return;
+    if (this.#state === "stopping" || this.#state === "stopped") return;
+    const how = host.exitInfo() ?? "unknown cause";
+    const names = host.spec.instances.map((i) => i.name).join(", ");
+    sessionLine("error", `[${host.spec.hostName}] host of ${names} exited unexpectedly (${how}); the rest of the session runs on`);
+    this.#setState(host, "failed", `exited unexpectedly (${how})`);
   }
 
   /**
@@ -221,4 +297,11 @@ export class SessionEngine {
   topic(name: string): Topic {
     return this.space.topic(name);
   }
+}
+
+/** Publishes lifecycle records from this thread (dict messages on ether/lifecycle). */
+function lifecyclePublisher(topic: Topic): { publish(message: object): void } {
+  const pub = topic.publisher();
+  const encoder = new DictEncoder({ topic: LIFECYCLE_TOPIC });
+  return { publish: (message) => void pub.publish(encoder.encode(message), SCHEMA_DICT) };
 }

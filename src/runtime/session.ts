@@ -9,7 +9,7 @@
  *   await ether.shutdown();
  */
 import { errors } from "../errors.js";
-import { SessionEngine, type ShutdownReport } from "./session-engine.js";
+import { type HostStatus, SessionEngine, type ShutdownReport } from "./session-engine.js";
 
 /** Options of tap(). */
 export interface TapOptions {
@@ -41,6 +41,11 @@ export class Ether {
   async shutdown(): Promise<ShutdownReport> {
     if (this.#engine === undefined) return { failed: false, handlerErrors: 0, invalid: 0 };
     return this.#engine.shutdown();
+  }
+
+  /** Every host of the current session with its instances, placement, pid and state (empty before start). */
+  status(): HostStatus[] {
+    return this.#engine?.status() ?? [];
   }
 
   /** The current session's id, or undefined before tap(). */

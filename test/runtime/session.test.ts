@@ -141,3 +141,36 @@ test("an async handler keeps order, and its zero-copy typed arrays stay valid ac
   assert.ok(got.every((m) => m.sum === (m.i as number) * 4096), "every frame intact after the awaits");
   assert.ok(got.every((m) => m.inPlace === true), "the samples were views into shared memory");
 });
+
+test("a host that dies is reported (log, status, ether/lifecycle); the rest runs on; shutdown says failed, no hang", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      source: { class_path: C("Source"), kwargs: { count: 5 } },
+      doubler: { class_path: C("Doubler"), placement: "process" },
+      relay: { class_path: C("Relay") },
+    },
+  });
+  const relayed = ether.engine!.topic("relayed").subscriber({ wait: "spin" });
+  const lifecycle = ether.engine!.topic("ether/lifecycle").subscriber({ wait: "spin" });
+  await ether.start();
+  assert.equal((await collect(relayed, 5)).length, 5);
+  const doubler = ether.status().find((h) => h.host === "doubler")!;
+  assert.equal(doubler.state, "running");
+  assert.notEqual(doubler.pid, process.pid);
+  process.kill(doubler.pid, "SIGKILL");
+  let states = ether.status();
+  for (let i = 0; i < 2000 && states.find((h) => h.host === "doubler")!.state !== "failed"; i++) {
+    await sleep(5);
+    states = ether.status();
+  }
+  const dead = states.find((h) => h.host === "doubler")!;
+  assert.equal(dead.state, "failed");
+  assert.match(dead.reason ?? "", /exited unexpectedly \(signal SIGKILL\)/);
+  assert.ok(states.filter((h) => h.host !== "doubler").every((h) => h.state === "running"), "the others run on");
+  const records = await collect(lifecycle, 7);
+  assert.ok(records.some((r) => r.host === "doubler" && r.to === "failed"), "the failure was published on ether/lifecycle");
+  const report = await ether.shutdown();
+  assert.equal(report.failed, true);
+  assert.deepEqual(ether.status().map((h) => h.state).sort(), ["failed", "stopped", "stopped"]);
+  assert.deepEqual(listSegments(sessionPrefix(ether.sessionId!)), []);
+});
