@@ -25,6 +25,7 @@
  *   await group.start();   // segment, hostA, hostB
  *   await group.close();   // hostB, hostA, segment
  */
+import { notifyAll } from "./resource-state.js";
 import { errors } from "../errors.js";
 import type { Resource } from "./resource.js";
 import type { TransitionEvent, TransitionListener } from "./resource-state.js";
@@ -128,15 +129,7 @@ export class ResourceGroup {
   }
 
   #forward(event: TransitionEvent): void {
-    for (const listener of this.#listeners.slice()) {
-      try {
-        listener(event);
-      } catch (thrown) {
-        queueMicrotask(() => {
-          throw thrown;
-        });
-      }
-    }
+    notifyAll(this.#listeners, event);
   }
 
   /**

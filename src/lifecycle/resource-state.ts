@@ -89,3 +89,22 @@ export interface TransitionEvent {
  *   const listener: TransitionListener = (e) => console.log(`${e.resource}: ${e.from} → ${e.to}`);
  */
 export type TransitionListener = (event: TransitionEvent) => void;
+
+/**
+ * Calls every listener with `event`. A listener that throws neither stops the others nor undoes the
+ * transition, nor goes unnoticed: its error is re-raised on a microtask as an uncaught exception.
+ *
+ * @example
+ *   notifyAll(listeners, event);
+ */
+export function notifyAll(listeners: readonly TransitionListener[], event: TransitionEvent): void {
+  for (const listener of listeners.slice()) {
+    try {
+      listener(event);
+    } catch (thrown) {
+      queueMicrotask(() => {
+        throw thrown;
+      });
+    }
+  }
+}

@@ -31,7 +31,7 @@
  *   await camera.close();      // ready → closing → closed, cleanup() ran once
  */
 import { errors, type EtherError } from "../errors.js";
-import { TRANSITIONS, type ResourceState, type TransitionEvent, type TransitionListener } from "./resource-state.js";
+import { TRANSITIONS, notifyAll, type ResourceState, type TransitionEvent, type TransitionListener } from "./resource-state.js";
 
 /**
  * What a `healthCheck` hook may return: nothing or `true` (healthy), `false` (unhealthy), or a
@@ -181,16 +181,9 @@ export class Resource {
   }
 
   async #initialize(): Promise<void> {
-    let failure: EtherError | undefined;
-    if (this.#cleanupOwed) {
-      // A restart after markFailed: what the failed run holds goes before it is acquired again.
-      this.#cleanupOwed = false;
-      try {
-        await this.cleanup();
-      } catch (thrown) {
-        failure = errors.cleanupFailed(this.name, thrown);
-      }
-    }
+    // A restart after markFailed: what the failed run holds goes before it is acquired again.
+    // Await only when a cleanup is owed: start() must reach initialize() in the same tick otherwise.
+    let failure = this.#cleanupOwed ? await this.#runOwedCleanup() : undefined;
     if (failure === undefined) {
       this.#cleanupOwed = true;
       try {
@@ -234,18 +227,22 @@ export class Resource {
     return this.#closed;
   }
 
+  /** Runs cleanup() if an initialize() started since the last one; returns its failure, if any. */
+  async #runOwedCleanup(): Promise<EtherError | undefined> {
+    if (!this.#cleanupOwed) return undefined;
+    this.#cleanupOwed = false;
+    try {
+      await this.cleanup();
+      return undefined;
+    } catch (thrown) {
+      return errors.cleanupFailed(this.name, thrown);
+    }
+  }
+
   async #close(): Promise<void> {
     await this.#busy;
-    let failure: EtherError | undefined;
-    if (this.#cleanupOwed) {
-      this.#cleanupOwed = false;
-      try {
-        await this.cleanup();
-      } catch (thrown) {
-        failure = errors.cleanupFailed(this.name, thrown);
-        this.#error = failure;
-      }
-    }
+    const failure = this.#cleanupOwed ? await this.#runOwedCleanup() : undefined;
+    if (failure !== undefined) this.#error = failure;
     this.transition("closed", failure?.message);
     if (failure !== undefined) throw failure;
   }
@@ -386,16 +383,7 @@ export class Resource {
     const event: TransitionEvent = Object.freeze(
       reason === undefined ? { resource: this.name, from, to, time } : { resource: this.name, from, to, reason, time },
     );
-    for (const listener of this.#listeners.slice()) {
-      try {
-        listener(event);
-      } catch (thrown) {
-        // An observer's bug must not undo or block a transition, nor go unnoticed.
-        queueMicrotask(() => {
-          throw thrown;
-        });
-      }
-    }
+    notifyAll(this.#listeners, event);
   }
 
   /** Hook: acquire what the resource needs. Calls the composed `initialize`, if any. */
