@@ -105,6 +105,11 @@ export class Host {
     this.#io = io;
   }
 
+  /** The subscriber slot of every subscription (after start()), so a session can detach them if this host dies. */
+  subscriptionSlots(): { topic: string; slot: number }[] {
+    return this.#subscriptions.map((s) => ({ topic: s.topic, slot: s.sub.slot }));
+  }
+
   /** The instances, by name (after start()). */
   get instances(): ReadonlyMap<string, object> {
     return this.#targets;

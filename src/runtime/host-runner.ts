@@ -82,7 +82,7 @@ export class HostRunner {
   async subscribe(): Promise<void> {
     await this.#host.start(false);
     debug("host %s subscribed (%s)", this.#spec.hostName, this.#spec.placement);
-    this.#send({ type: "subscribed", doorbell: this.#doorbell.index });
+    this.#send({ type: "subscribed", doorbell: this.#doorbell.index, slots: this.#host.subscriptionSlots() });
   }
 
   /** Handles a session message. */

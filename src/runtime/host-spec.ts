@@ -42,6 +42,6 @@ export type ToHost = { readonly type: "go" } | { readonly type: "stop" };
 
 /** Host → session. */
 export type FromHost =
-  | { readonly type: "subscribed"; readonly doorbell: number }
+  | { readonly type: "subscribed"; readonly doorbell: number; readonly slots: readonly { topic: string; slot: number }[] }
   | { readonly type: "stopped"; readonly counts: { delivered: number; invalid: number; handlerErrors: number; ticks: number } }
   | { readonly type: "failed"; readonly message: string; readonly code?: string };

@@ -66,6 +66,8 @@ export class SessionEngine {
   #hosts: LaunchedHost[] = [];
   /** Each host's doorbell, rung with "stop" so a parked host stops at once. */
   readonly #doorbells = new Map<LaunchedHost, number>();
+  /** Each host's subscriber slots, detached if the host dies so block publishers do not wait for it. */
+  readonly #slots = new Map<LaunchedHost, readonly { topic: string; slot: number }[]>();
   readonly #states = new Map<LaunchedHost, { state: HostState; reason?: string }>();
   #lifecycle: { publish(message: object): void } | undefined;
   #state: "tapped" | "started" | "stopping" | "stopped" = "tapped";
@@ -149,7 +151,13 @@ export class SessionEngine {
       return host;
     });
     try {
-      await Promise.all(this.#hosts.map(async (h) => this.#doorbells.set(h, (await h.next("subscribed")).doorbell)));
+      await Promise.all(
+        this.#hosts.map(async (h) => {
+          const subscribed = await h.next("subscribed");
+          this.#doorbells.set(h, subscribed.doorbell);
+          this.#slots.set(h, subscribed.slots);
+        }),
+      );
     } catch (error) {
       await Promise.all(this.#hosts.map((h) => h.kill()));
       this.space.close();
@@ -255,6 +263,10 @@ export class SessionEngine {
     const names = host.spec.instances.map((i) => i.name).join(", ");
     sessionLine("error", `[${host.spec.hostName}] host of ${names} exited unexpectedly (${how}); the rest of the session runs on`);
     this.#setState(host, "failed", `exited unexpectedly (${how})`);
+    // Its subscribers will never read again: publishers on block topics must not wait for them.
+    for (const { topic, slot } of this.#slots.get(host) ?? []) {
+      if (this.space.topic(topic).detachSubscriber(slot)) debug("detached subscriber %d of %s (host %s died)", slot, topic, host.spec.hostName);
+    }
   }
 
   /**

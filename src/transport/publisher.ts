@@ -19,7 +19,6 @@ import {
   pubCountersOffset,
 } from "./session-layout.js";
 import {
-  DETACHED_INDEX,
   FRAME_FLAGS_OFFSET,
   FRAME_FLAG_PADDING,
   FRAME_HEADER_LENGTH,
@@ -60,6 +59,7 @@ import {
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
+import { detachSubscriber } from "./detach.js";
 
 const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
@@ -310,19 +310,11 @@ export class Publisher {
 
   /** Detaches subscriber `slot` if its process died; true when it did. */
   #detachIfDead(slot: number): boolean {
-    const i32 = this.#i32;
-    const seg = this.#seg;
-    const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
-    if (isOwnerAlive(i32[base + (SUB_OWNER_OFFSET >> 2)]!)) return false;
-    if (Atomics.compareExchange(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_DEAD) !== SLOT_ACTIVE) return false;
-    Atomics.add(i32, DETACHED_INDEX, 1);
-    const bell = Atomics.load(i32, base + (SUB_DOORBELL_OFFSET >> 2));
-    if (bell !== (NO_DOORBELL | 0)) {
-      const parked = (seg.session.doorbellOffset(bell) + DOORBELL_PARKED_OFFSET) >> 2;
-      if (Atomics.load(seg.session.i32, parked) !== 0) Atomics.sub(i32, READERS_PARKED_INDEX, 1); // its park never ends
-    }
-    return true;
+    const base = (this.#seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
+    if (isOwnerAlive(this.#i32[base + (SUB_OWNER_OFFSET >> 2)]!)) return false;
+    return detachSubscriber(this.#seg, slot);
   }
+
 
   /** Drop-oldest: moves OLDEST past `limit` record by record before the space is overwritten. */
   #evict(limit: number): void {

@@ -18,6 +18,7 @@ import { SessionSegment } from "./session-segment.js";
 import { type TopicStats, readTopicStats } from "./stats.js";
 import { type SubscriberOptions, Subscriber } from "./subscriber.js";
 import { TopicSegment } from "./topic-segment.js";
+import { detachSubscriber } from "./detach.js";
 import { TOPIC_DETACHED_OFFSET, TOPIC_RECOVERED_OFFSET } from "./ring-layout.js";
 
 /** Everything another thread or process needs to attach to a topic. */
@@ -82,6 +83,11 @@ export class Topic {
   /** A new subscriber that reads every frame published from now on (takes a slot until closed). */
   subscriber(options: SubscriberOptions = {}): Subscriber {
     return new Subscriber(this.segment, { owner: this.#defaultOwner(), ...options });
+  }
+
+  /** Detaches subscriber `slot` (its owner is gone): block publishers stop waiting for it. True if it was active. */
+  detachSubscriber(slot: number): boolean {
+    return detachSubscriber(this.segment, slot);
   }
 
   /** Subscribers detached because their process died, and dead publishers' claims recovered. */

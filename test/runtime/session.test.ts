@@ -174,3 +174,23 @@ test("a host that dies is reported (log, status, ether/lifecycle); the rest runs
   assert.deepEqual(ether.status().map((h) => h.state).sort(), ["failed", "stopped", "stopped"]);
   assert.deepEqual(listSegments(sessionPrefix(ether.sessionId!)), []);
 });
+
+test("a thread host that dies is detached from its topics: block publishers do not wait for it", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      source: { class_path: C("Source"), kwargs: { count: 2000 } },
+      crasher: { class_path: C("Crasher") },
+      doubler: { class_path: C("Doubler") },
+    },
+    topics: { numbers: { capacity: "4KiB", policy: "block" } },
+    session: { block_timeout: "60s" },
+  });
+  const doubled = ether.engine!.topic("doubled").subscriber({ wait: "spin" });
+  await ether.start();
+  const got = await collect(doubled, 2000, 30_000);
+  assert.equal(got.length, 2000, "every number reached the live subscriber");
+  assert.equal(ether.status().find((h) => h.host === "crasher")!.state, "failed");
+  assert.match(ether.status().find((h) => h.host === "crasher")!.reason ?? "", /exit code 3/);
+  assert.equal(ether.engine!.topic("numbers").faults().detachedSubscribers, 1);
+  assert.equal((await ether.shutdown()).failed, true);
+});

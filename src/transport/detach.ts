@@ -1,0 +1,37 @@
+/**
+ * Detaching a subscriber whose owner is gone (a killed process, or a thread host that ended): its
+ * slot becomes dead so that block publishers stop waiting for it, the topic counts it, and a park it
+ * announced (and can never end) is undone. Waiting writers are woken to re-check their space.
+ *
+ * @example
+ *   if (detachSubscriber(segment, slot)) log("detached a dead reader");
+ */
+import {
+  DETACHED_INDEX,
+  NO_DOORBELL,
+  READERS_PARKED_INDEX,
+  SLOT_ACTIVE,
+  SLOT_DEAD,
+  SPACE_SEQ_INDEX,
+  SUB_DOORBELL_OFFSET,
+  SUB_SLOT_LENGTH,
+  SUB_STATE_OFFSET,
+} from "./ring-layout.js";
+import { DOORBELL_PARKED_OFFSET } from "./session-layout.js";
+import type { TopicSegment } from "./topic-segment.js";
+
+/** Marks subscriber `slot` dead if it is active; true when this call detached it. */
+export function detachSubscriber(seg: TopicSegment, slot: number): boolean {
+  const i32 = seg.i32;
+  const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
+  if (Atomics.compareExchange(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_DEAD) !== SLOT_ACTIVE) return false;
+  Atomics.add(i32, DETACHED_INDEX, 1);
+  const bell = Atomics.load(i32, base + (SUB_DOORBELL_OFFSET >> 2));
+  if (bell !== (NO_DOORBELL | 0)) {
+    const parked = (seg.session.doorbellOffset(bell) + DOORBELL_PARKED_OFFSET) >> 2;
+    if (Atomics.load(seg.session.i32, parked) !== 0) Atomics.sub(i32, READERS_PARKED_INDEX, 1); // its park never ends
+  }
+  Atomics.add(i32, SPACE_SEQ_INDEX, 1);
+  seg.waitOps.wake(i32, SPACE_SEQ_INDEX, 0x7fffffff);
+  return true;
+}
