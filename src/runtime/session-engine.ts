@@ -10,7 +10,6 @@
  *   await engine.shutdown();
  */
 import { randomUUID } from "node:crypto";
-import "../component/metadata.js";
 import { componentMeta } from "../component/metadata.js";
 import { applyDecorators } from "../component/registry-apply.js";
 import { DEAD_LETTER_TOPIC } from "../component/host.js";
