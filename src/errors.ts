@@ -15,6 +15,7 @@ export type EtherErrorCode =
   | "ERR_ETHER_SEGMENT_TOO_SMALL"
   | "ERR_ETHER_FRAME_TOO_LARGE"
   | "ERR_ETHER_PUBLISH_TIMEOUT"
+  | "ERR_ETHER_CORRUPT_RING"
   | "ERR_ETHER_NO_SLOT"
   | "ERR_ETHER_LOAN_STATE"
   | "ERR_ETHER_INVALID_OPTION"
@@ -113,6 +114,14 @@ export const errors = {
       `publish blocked for ${timeoutMs} ms on a full ring${topicPlace(topic)}: subscriber slot ${slowest} ` +
         `is not reading (policy "block" is lossless; use "drop-oldest" or raise block_timeout)`,
       { topic, timeoutMs, slowest },
+    );
+  },
+  corruptRing(topic: string, position: number, tail: number, length: number): EtherError {
+    return new EtherError(
+      "ERR_ETHER_CORRUPT_RING",
+      `record at position ${position >>> 0} claims ${length >>> 0} bytes, past the committed tail ${tail >>> 0}` +
+        `${topicPlace(topic)}: the ring was written outside the publish protocol; the subscriber stops there`,
+      { topic, position: position >>> 0, tail: tail >>> 0, length: length >>> 0 },
     );
   },
   noSlot(topic: string, kind: "publisher" | "subscriber", max: number): EtherError {

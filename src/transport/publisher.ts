@@ -125,7 +125,9 @@ export class Publisher {
     this.#counters = (seg.countersOffset + pubCountersOffset(this.#slot)) >> 3;
     this.#published = this.#f64[this.#counters + PUB_COUNTERS.published]!;
     this.#bytes = this.#f64[this.#counters + PUB_COUNTERS.bytes]!;
-    this.#floor = Atomics.load(this.#i32, TAIL_INDEX);
+    // The floor starts at the slowest reader, not at the tail: other publishers may have filled the ring.
+    this.#floor = 0;
+    this.#refreshFloor();
   }
 
   /**

@@ -211,6 +211,7 @@ export class Subscriber {
       const h = (seg.dataOffset + (cursor & seg.mask)) >> 2;
       const length = i32[h]!;
       const record = (HDR + length + 7) & ~7;
+      if (((tail - cursor - record) | 0) < 0 || length < 0) throw errors.corruptRing(this.topic, cursor, tail, length);
       if ((i32[h + 1]! & FRAME_FLAG_PADDING) !== 0) {
         cursor = (cursor + record) | 0;
         continue;
@@ -311,14 +312,17 @@ export class Subscriber {
         }
         const h = (data + (cursor & mask)) >> 2;
         const length = i32[h]!;
+        const next = (cursor + ((HDR + length + 7) & ~7)) | 0;
+        // A record never runs past the committed tail; one that does was written outside the protocol.
+        if (((tail - next) | 0) < 0 || length < 0) throw errors.corruptRing(this.topic, cursor, tail, length);
         if ((i32[h + 1]! & FRAME_FLAG_PADDING) !== 0) {
           // Wrap padding runs to the end of the lap; a dead publisher's recovered claim may be shorter.
-          cursor = (cursor + ((HDR + length + 7) & ~7)) | 0;
+          cursor = next;
           continue;
         }
         if ((count & (CURSOR_PUBLISH_EVERY - 1)) === CURSOR_PUBLISH_EVERY - 1) Atomics.store(i32, this.#cursorWord, cursor);
         this.#fill(view, i32, h, length);
-        cursor = (cursor + ((HDR + length + 7) & ~7)) | 0;
+        cursor = next;
         count++;
         bytes += length;
         handler(view);

@@ -174,6 +174,17 @@ for (const { transport: kind } of TRANSPORTS) {
       for (let i = 0; i < 10; i++) pub.publish(bytes(1000, i)); // with no subscriber, nothing holds space
     });
 
+
+    test("a publisher that joins a full ring respects the slow subscriber from its first frame", () => {
+      const { topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "reject" });
+      const sub = topic.subscriber({ wait: "spin" });
+      const first = topic.publisher();
+      for (let i = 0; i < 3; i++) assert.equal(first.publish(bytes(1000, i)), true);
+      const late = topic.publisher();
+      assert.equal(late.publish(bytes(1000, 9)), false, "the unread frames are not overwritten");
+      assert.deepEqual(drain(sub).map((f) => f.data[0]), [0, 1, 2]);
+      assert.equal(late.publish(bytes(1000, 9)), true);
+    });
     test("drop-oldest: the publisher never waits; a lapped subscriber counts exactly what it missed", () => {
       const { space, topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "drop-oldest" });
       const sub = topic.subscriber({ wait: "spin" });
@@ -251,6 +262,21 @@ for (const { transport: kind } of TRANSPORTS) {
       new Uint8Array(truncated).set(new Uint8Array(ring, 0, 4096 + 512));
       assert.throws(() => attach(truncated), (e: EtherError) => e.code === "ERR_ETHER_SEGMENT_TOO_SMALL");
       assert.throws(() => SessionSegment.attach(new SharedArrayBuffer(8)), (e: EtherError) => e.code === "ERR_ETHER_SEGMENT_TOO_SMALL");
+    });
+
+    test("a record header written outside the protocol stops the reader with a named error, not a walk", () => {
+      const { topic } = topicOf({ capacity: 4096, maxFrame: 1000 });
+      const sub = topic.subscriber({ wait: "spin" });
+      const pub = topic.publisher();
+      for (let i = 0; i < 3; i++) pub.publish(bytes(100, i));
+      const seg = topic.segment;
+      const second = seg.dataOffset + L.recordLength(100);
+      new DataView(seg.sab).setInt32(second + L.FRAME_LENGTH_OFFSET, 0x40000000, true);
+      const seen: number[] = [];
+      const corrupt = (e: EtherError): boolean => e.code === "ERR_ETHER_CORRUPT_RING" && /topic "t"/.test(e.message) && e.details.position === L.recordLength(100);
+      assert.throws(() => sub.poll((f) => seen.push(f.buffer[f.offset]!)), corrupt);
+      assert.deepEqual(seen, [0], "the frame before the damage was delivered");
+      assert.throws(() => sub.hold(), corrupt);
     });
 
     test("topic options are validated at the boundary with the option's name", () => {
