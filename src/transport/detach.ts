@@ -35,3 +35,23 @@ export function detachSubscriber(seg: TopicSegment, slot: number): boolean {
   seg.waitOps.wake(i32, SPACE_SEQ_INDEX, 0x7fffffff);
   return true;
 }
+
+/**
+ * A subscriber whose reader is gone but will be restarted (see SubscriberOptions.resume): the slot
+ * stays active with its cursor, so block publishers wait for the successor (up to their timeout);
+ * a park its reader announced, and can never end, is undone, and its doorbell is no longer rung.
+ * Returns the doorbell index it had, or undefined.
+ *
+ * @example
+ *   const bell = orphanSubscriber(segment, slot); // then, once per host: session.releaseDoorbell(bell)
+ */
+export function orphanSubscriber(seg: TopicSegment, slot: number): number | undefined {
+  const i32 = seg.i32;
+  const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
+  if (Atomics.load(i32, base + (SUB_STATE_OFFSET >> 2)) !== SLOT_ACTIVE) return undefined;
+  const bell = Atomics.exchange(i32, base + (SUB_DOORBELL_OFFSET >> 2), NO_DOORBELL | 0);
+  if (bell === (NO_DOORBELL | 0)) return undefined;
+  const parked = (seg.session.doorbellOffset(bell) + DOORBELL_PARKED_OFFSET) >> 2;
+  if (Atomics.load(seg.session.i32, parked) !== 0) Atomics.sub(i32, READERS_PARKED_INDEX, 1); // its park never ends
+  return bell;
+}

@@ -148,6 +148,10 @@ export const SUB_STATE_OFFSET = 4;
 export const SUB_DOORBELL_OFFSET = 8;
 /** u32: owner (process id, or 0 between threads). */
 export const SUB_OWNER_OFFSET = 12;
+/** u32: drop-oldest only: low word of the sequence number the subscriber expects next, stored with its cursor. */
+export const SUB_NEXT_SEQ_LO_OFFSET = 16;
+/** u32: high word of that sequence number. */
+export const SUB_NEXT_SEQ_HI_OFFSET = 20;
 
 /** Slot state: free to take. */
 export const SLOT_FREE = 0;

@@ -10,6 +10,7 @@ import { errors } from "../errors.js";
 import { checkSegment, readName, writeName } from "./segment-check.js";
 import {
   DOORBELL_LENGTH,
+  DOORBELL_PARKED_OFFSET,
   DOORBELL_STATE_OFFSET,
   DOORBELL_OWNER_OFFSET,
   SESSION_COUNTERS_OFFSET,
@@ -253,8 +254,9 @@ export class SessionSegment {
     throw errors.invalidOption("session " + this.sessionId, "max_doorbells", `is ${this.limits.maxDoorbells} and every doorbell is taken`);
   }
 
-  /** Gives a doorbell back. */
+  /** Gives a doorbell back (also one whose host died parked: its flag is cleared for the next owner). */
   releaseDoorbell(index: number): void {
+    Atomics.store(this.i32, (this.doorbellOffset(index) + DOORBELL_PARKED_OFFSET) >> 2, 0);
     Atomics.store(this.i32, (this.doorbellOffset(index) + DOORBELL_STATE_OFFSET) >> 2, 0);
   }
 

@@ -28,6 +28,8 @@ import {
   SPACE_SEQ_INDEX,
   SUB_CURSOR_OFFSET,
   SUB_DOORBELL_OFFSET,
+  SUB_NEXT_SEQ_HI_OFFSET,
+  SUB_NEXT_SEQ_LO_OFFSET,
   SUB_OWNER_OFFSET,
   SUB_SLOT_LENGTH,
   SUB_STATE_OFFSET,
@@ -90,6 +92,11 @@ export interface SubscriberOptions {
   owner?: number;
   /** Spins before `hybrid` parks, and the longest single park. */
   tuning?: WaitTuning;
+  /**
+   * Take over this active slot instead of joining: a restarted reader resumes at the cursor its
+   * predecessor left (the frame it was handling is read again) and keeps its counters.
+   */
+  resume?: number;
 }
 
 /** Reads frames of one topic. Not shared between threads: each thread makes its own. */
@@ -132,11 +139,13 @@ export class Subscriber {
     const alias = options.wait ?? "hybrid";
     this.#ownsDoorbell = options.doorbell === undefined && alias !== "spin";
     this.#doorbell = options.doorbell ?? (this.#ownsDoorbell ? new Doorbell(seg.session, seg.waitOps, options.owner ?? 0) : undefined);
-    this.slot = this.#join(options.owner ?? 0);
+    this.slot = options.resume === undefined ? this.#join(options.owner ?? 0) : this.#resume(options.resume, options.owner ?? 0);
     this.#cursorWord = (seg.subTableOffset + this.slot * SUB_SLOT_LENGTH + SUB_CURSOR_OFFSET) >> 2;
     this.#cursor = Atomics.load(this.#i32, this.#cursorWord);
     this.#counters = (seg.countersOffset + subCountersOffset(seg.maxPublishers, this.slot)) >> 3;
-    this.#f64.fill(0, this.#counters, this.#counters + SUB_COUNTER_WORDS); // a subscriber's counters are its own
+    if (options.resume === undefined) this.#f64.fill(0, this.#counters, this.#counters + SUB_COUNTER_WORDS); // a subscriber's counters are its own
+    this.#delivered = this.#f64[this.#counters + SUB_COUNTERS.delivered]!;
+    this.#bytes = this.#f64[this.#counters + SUB_COUNTERS.bytes]!;
     this.#scratch = seg.policyCode === POLICY_CODES["drop-oldest"] ? new Uint8Array(seg.maxFrame + 8) : new Uint8Array(0);
     this.#doorbell?.watch(seg.i32);
     this.#strategy = createWaitStrategy(alias, this.#doorbell, () => this.hasData(), options.tuning);
@@ -262,6 +271,7 @@ export class Subscriber {
       if (Atomics.compareExchange(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_FREE, SLOT_JOINING) !== SLOT_FREE) continue;
       const [tail, nextSeq] = this.#quiescentTail();
       this.#expectedSeq = nextSeq;
+      this.#storeExpectedSeq(base);
       Atomics.store(i32, base + (SUB_CURSOR_OFFSET >> 2), tail);
       i32[base + (SUB_OWNER_OFFSET >> 2)] = owner;
       Atomics.store(i32, base + (SUB_DOORBELL_OFFSET >> 2), this.#doorbell === undefined ? NO_DOORBELL | 0 : this.#doorbell.index);
@@ -271,6 +281,34 @@ export class Subscriber {
     }
     if (this.#ownsDoorbell) this.#doorbell?.release();
     throw errors.noSlot(seg.name, "subscriber", seg.maxSubscribers);
+  }
+
+  /** Takes over active slot `slot` whose reader is gone (see SubscriberOptions.resume). */
+  #resume(slot: number, owner: number): number {
+    const seg = this.#seg;
+    const i32 = this.#i32;
+    if (!(Number.isInteger(slot) && slot >= 0 && slot < seg.maxSubscribers)) {
+      throw errors.invalidOption(`subscriber of topic "${seg.name}"`, "resume", `slot ${slot} does not exist (0 to ${seg.maxSubscribers - 1})`);
+    }
+    const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
+    const state = Atomics.load(i32, base + (SUB_STATE_OFFSET >> 2));
+    if (state !== SLOT_ACTIVE) {
+      if (this.#ownsDoorbell) this.#doorbell?.release();
+      throw errors.invalidOption(`subscriber of topic "${seg.name}"`, "resume", `slot ${slot} is not active (state ${state}): it was closed or detached`);
+    }
+    this.#expectedSeq = (Atomics.load(i32, base + (SUB_NEXT_SEQ_LO_OFFSET >> 2)) >>> 0) + Atomics.load(i32, base + (SUB_NEXT_SEQ_HI_OFFSET >> 2)) * TWO_POW_32;
+    i32[base + (SUB_OWNER_OFFSET >> 2)] = owner;
+    Atomics.store(i32, base + (SUB_DOORBELL_OFFSET >> 2), this.#doorbell === undefined ? NO_DOORBELL | 0 : this.#doorbell.index);
+    return slot;
+  }
+
+  /** Drop-oldest: records the sequence number expected next beside the cursor, so a successor can resume. */
+  #storeExpectedSeq(base: number): void {
+    if (this.#seg.policyCode !== POLICY_CODES["drop-oldest"]) return;
+    const seq = this.#expectedSeq;
+    const hi = Math.floor(seq / TWO_POW_32);
+    this.#i32[base + (SUB_NEXT_SEQ_LO_OFFSET >> 2)] = (seq - hi * TWO_POW_32) | 0;
+    this.#i32[base + (SUB_NEXT_SEQ_HI_OFFSET >> 2)] = hi;
   }
 
   /**
@@ -414,6 +452,7 @@ export class Subscriber {
 
   #finish(cursor: number, count: number, bytes: number): void {
     this.#cursor = cursor;
+    if (this.#scratch.length !== 0) this.#storeExpectedSeq(this.#cursorWord); // drop-oldest (the cursor is the slot's first word)
     Atomics.store(this.#i32, this.#cursorWord, cursor); // SYNC cursor: frees the space
     if (count !== 0) {
       const f64 = this.#f64;

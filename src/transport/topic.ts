@@ -18,7 +18,7 @@ import { SessionSegment } from "./session-segment.js";
 import { type TopicStats, readTopicStats } from "./stats.js";
 import { type SubscriberOptions, Subscriber } from "./subscriber.js";
 import { TopicSegment } from "./topic-segment.js";
-import { detachSubscriber } from "./detach.js";
+import { detachSubscriber, orphanSubscriber } from "./detach.js";
 import { TOPIC_DETACHED_OFFSET, TOPIC_RECOVERED_OFFSET } from "./ring-layout.js";
 
 /** Everything another thread or process needs to attach to a topic. */
@@ -88,6 +88,14 @@ export class Topic {
   /** Detaches subscriber `slot` (its owner is gone): block publishers stop waiting for it. True if it was active. */
   detachSubscriber(slot: number): boolean {
     return detachSubscriber(this.segment, slot);
+  }
+
+  /**
+   * Keeps subscriber `slot` (its reader is gone but will be restarted with `resume`): its cursor holds
+   * block publishers (up to their timeout) and its park is undone. Returns its old doorbell index.
+   */
+  orphanSubscriber(slot: number): number | undefined {
+    return orphanSubscriber(this.segment, slot);
   }
 
   /** Subscribers detached because their process died, and dead publishers' claims recovered. */
