@@ -32,6 +32,30 @@ export interface HostedInstance {
   readonly name: string;
   readonly Class: new (kwargs: Readonly<Record<string, unknown>>) => object;
   readonly kwargs: Record<string, unknown>;
+  /** Told when each handler starts and ends (the supervisor's watchdog reads it). */
+  readonly watch?: HandlerWatch;
+  /** A handler that throws ends the host (so a supervisor restarts it) instead of being logged and skipped. */
+  readonly failOnHandlerError?: boolean;
+}
+
+/** Told around every handler call of one instance. */
+export interface HandlerWatch {
+  enterHandler(): void;
+  leaveHandler(): void;
+}
+
+/** Optional methods of a user's class that its host calls: `initialize()` after construction, `cleanup()` at stop. */
+interface LifecycleHooks {
+  initialize?: () => unknown;
+  cleanup?: () => unknown;
+}
+
+/** Thrown out of Host.run() when a handler of a fail-on-error instance threw. */
+export class HandlerFailure extends Error {
+  constructor(readonly instance: string, readonly method: string, readonly topic: string | undefined, override readonly cause: unknown) {
+    super(`handler ${method} of instance "${instance}"${topic === undefined ? "" : ` (topic "${topic}")`} threw: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "HandlerFailure";
+  }
 }
 
 /** Where a log line comes from. */
@@ -50,6 +74,10 @@ export interface HostIO {
   log(level: "info" | "warn" | "error", message: string, place?: LogPlace): void;
   /** Parks for at most `ms` without blocking the event loop (main-thread hosts); absent: park blocks. */
   parkAsync?(hasWork: () => boolean, ms: number): Promise<void>;
+  /** Options for the host's `index`-th subscriber (in instance order, then `@sub` order): resume a slot, set its owner. */
+  subscriberOptions?(index: number, topic: string): { resume?: number; owner?: number };
+  /** Called each time round the loop (at least every MAX_PARK_MS while idle). */
+  heartbeat?(): void;
 }
 
 /** Counts of what a host did. */
@@ -61,6 +89,7 @@ export interface HostCounts {
 }
 
 interface Subscription {
+  readonly spec: HostedInstance;
   readonly instance: string;
   readonly target: object;
   readonly method: string;
@@ -71,6 +100,7 @@ interface Subscription {
 }
 
 interface Tick {
+  readonly spec: HostedInstance;
   readonly instance: string;
   readonly target: object;
   readonly method: string;
@@ -99,6 +129,7 @@ export class Host {
   readonly #publishers = new Map<string, { pub: Publisher; encoder: DictEncoder }>();
   #strategy: WaitStrategy | undefined;
   #started = false;
+  #stopped = false;
 
   constructor(specs: readonly HostedInstance[], io: HostIO) {
     this.#specs = specs;
@@ -126,10 +157,15 @@ export class Host {
       const target = new spec.Class(spec.kwargs);
       this.#targets.set(spec.name, target);
       bindInstance(target, this.#contextFor(spec.name));
+      // The user's own resource hook: open devices, load models. A throw fails the host's start.
+      const initialize = (target as LifecycleHooks).initialize;
+      if (typeof initialize === "function") await initialize.call(target);
       const meta = componentMeta(spec.Class);
       for (const s of meta.subs) {
-        const sub = io.topic(s.topic).subscriber({ doorbell: io.doorbell, wait: io.wait });
+        const extra = io.subscriberOptions?.(this.#subscriptions.length, s.topic) ?? {};
+        const sub = io.topic(s.topic).subscriber({ doorbell: io.doorbell, wait: io.wait, ...extra });
         this.#subscriptions.push({
+          spec,
           instance: spec.name,
           target,
           method: s.method,
@@ -140,7 +176,7 @@ export class Host {
         });
       }
       for (const e of meta.everys) {
-        this.#ticks.push({ instance: spec.name, target, method: e.method, periodMs: e.periodMs, due: 0 });
+        this.#ticks.push({ spec, instance: spec.name, target, method: e.method, periodMs: e.periodMs, due: 0 });
       }
     }
     this.#strategy = createWaitStrategy(io.wait, io.doorbell, () => this.#hasWork());
@@ -152,7 +188,7 @@ export class Host {
   async runStarts(): Promise<void> {
     for (const spec of this.#specs) {
       const target = this.#targets.get(spec.name)!;
-      for (const s of componentMeta(spec.Class).starts) await this.#call(spec.name, target, s.method, [], undefined);
+      for (const s of componentMeta(spec.Class).starts) await this.#call(spec, target, s.method, [], undefined);
     }
     const now = performance.now();
     for (const tick of this.#ticks) tick.due = now;
@@ -163,9 +199,12 @@ export class Host {
     if (!this.#started) throw new TypeError("Host.start() first");
     const strategy = this.#strategy!;
     let yieldAt = performance.now() + YIELD_EVERY_MS;
+    const heartbeat = this.#io.heartbeat;
+    heartbeat?.();
     while (!shouldStop()) {
       const work = (await this.#drain()) + (await this.#runDueTicks());
       if (performance.now() >= yieldAt) {
+        heartbeat?.();
         await yieldToEventLoop();
         yieldAt = performance.now() + YIELD_EVERY_MS;
       }
@@ -174,17 +213,35 @@ export class Host {
         continue;
       }
       const wait = Math.min(MAX_PARK_MS, this.#untilNextTick());
-      if (this.#io.parkAsync !== undefined) await this.#io.parkAsync(() => this.#hasWork(), Math.max(0, wait));
-      else if (strategy.idle(0, Math.max(0, wait))) {
+      if (this.#io.parkAsync !== undefined) {
+        await this.#io.parkAsync(() => this.#hasWork(), Math.max(0, wait));
+        heartbeat?.();
+      } else if (strategy.idle(0, Math.max(0, wait))) {
+        heartbeat?.();
         await yieldToEventLoop();
         yieldAt = performance.now() + YIELD_EVERY_MS;
       }
     }
   }
 
-  /** Unbinds the instances (their methods are plain again) and leaves every topic. */
+  /**
+   * Unbinds the instances (their methods are plain again), calls their `cleanup()` in reverse order
+   * (once; a throw is logged and the others still run), and leaves every topic.
+   */
   async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
     for (const target of this.#targets.values()) unbindInstance(target);
+    for (const [name, target] of [...this.#targets].reverse()) {
+      const cleanup = (target as LifecycleHooks).cleanup;
+      if (typeof cleanup !== "function") continue;
+      try {
+        await cleanup.call(target);
+      } catch (error) {
+        this.counts.handlerErrors++;
+        this.#io.log("error", `cleanup threw: ${error instanceof Error ? error.message : String(error)}`, { instance: name, method: "cleanup" });
+      }
+    }
     for (const s of this.#subscriptions) s.sub.close();
     for (const { pub } of this.#publishers.values()) pub.close();
     this.#subscriptions.length = 0;
@@ -245,7 +302,7 @@ export class Host {
             message = checked.value as Record<string, unknown>;
           }
           this.counts.delivered++;
-          const pending = this.#call(s.instance, s.target, s.method, [message], s.topic);
+          const pending = this.#call(s.spec, s.target, s.method, [message], s.topic);
           if (pending !== undefined) await pending;
         } finally {
           s.sub.release();
@@ -268,35 +325,46 @@ export class Host {
       if (t.due <= now) t.due = now + t.periodMs - ((now - t.due) % t.periodMs);
       this.counts.ticks++;
       ran++;
-      const pending = this.#call(t.instance, t.target, t.method, [], undefined);
+      const pending = this.#call(t.spec, t.target, t.method, [], undefined);
       if (pending !== undefined) await pending;
     }
     return ran;
   }
 
   /**
-   * Calls a method; a throw or rejection is logged with the place and counted, never propagated.
-   * Returns a promise only when the method returned one, so that sync handlers cost no microtask.
+   * Calls a method; a throw or rejection is logged with the place and counted (and, for a
+   * fail-on-error instance, ends the host with a HandlerFailure). Returns a promise only when the
+   * method returned one, so that sync handlers cost no microtask.
    */
-  #call(instance: string, target: object, method: string, args: unknown[], topic: string | undefined): Promise<void> | undefined {
+  #call(spec: HostedInstance, target: object, method: string, args: unknown[], topic: string | undefined): Promise<void> | undefined {
+    const watch = spec.watch;
+    watch?.enterHandler();
     let result: unknown;
     try {
       result = (target as Record<string, (...a: unknown[]) => unknown>)[method]!(...args);
     } catch (error) {
-      this.#handlerFailed(error, instance, method, topic);
+      watch?.leaveHandler();
+      this.#handlerFailed(error, spec, method, topic);
       return undefined;
     }
-    if (!(result instanceof Promise)) return undefined;
+    if (!(result instanceof Promise)) {
+      watch?.leaveHandler();
+      return undefined;
+    }
     return result.then(
-      () => undefined,
-      (error: unknown) => this.#handlerFailed(error, instance, method, topic),
+      () => watch?.leaveHandler(),
+      (error: unknown) => {
+        watch?.leaveHandler();
+        this.#handlerFailed(error, spec, method, topic);
+      },
     );
   }
 
-  #handlerFailed(error: unknown, instance: string, method: string, topic: string | undefined): void {
+  #handlerFailed(error: unknown, spec: HostedInstance, method: string, topic: string | undefined): void {
     this.counts.handlerErrors++;
     const reason = error instanceof Error ? error.message : String(error);
-    this.#io.log("error", `handler threw: ${reason}`, { instance, method, topic });
+    this.#io.log("error", `handler threw: ${reason}`, { instance: spec.name, method, topic });
+    if (spec.failOnHandlerError === true) throw new HandlerFailure(spec.name, method, topic, error);
   }
 
   #reject(s: Subscription, reason: string, message: unknown): void {

@@ -19,3 +19,4 @@ export { type SegmentStore, threadSegmentStore } from "./segment-store.js";
 export { type TopicStats, type PublisherStats, type SubscriberStats } from "./stats.js";
 export { DEFAULT_SESSION_LIMITS, type SessionLimits } from "./session-segment.js";
 export { monotonicNs } from "./clock.js";
+export { InstanceEntry, type InstanceSnapshot } from "./instance-entry.js";

@@ -135,6 +135,12 @@ export const INSTANCE_HEARTBEAT_OFFSET = 16;
 export const INSTANCE_NAME_LENGTH_OFFSET = 24;
 /** Up to 128 bytes: the instance name, UTF-8. */
 export const INSTANCE_NAME_OFFSET = 32;
+/** Longest instance name in bytes. */
+export const INSTANCE_NAME_MAX_LENGTH = 128;
+/** u32: 1 while one of the instance's handlers runs (the watchdog's view of a hung handler). */
+export const INSTANCE_IN_HANDLER_OFFSET = 160;
+/** u32: handler calls so far, modulo 2^32 (a watchdog sees a new call even when the flag never drops). */
+export const INSTANCE_HANDLER_CALLS_OFFSET = 164;
 
 // ---- counters (float64), one block per topic ----
 /** Counters of one publisher slot, in float64 units: published, bytes, rejected, blocked waits. */

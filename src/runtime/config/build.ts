@@ -8,6 +8,7 @@
  *   const { draft, issues } = buildDraft(parsed.data);
  */
 import { formatSize } from "./sizes.js";
+import { RESTART_DEFAULTS, type RestartOptions, validateRestartOptions } from "../../lifecycle/restart-policy.js";
 import { capacityFor, defaultMaxFrame, kDefaultSession, kDefaultTopicCapacity, largestMaxFrame, ringCapacity } from "./defaults.js";
 import type { ConfigIssue } from "./issues.js";
 import type { RawConfig, RawTopic } from "./schema.js";
@@ -21,6 +22,8 @@ export interface DraftInstance {
   readonly classPath: string;
   readonly kwargs: Record<string, unknown>;
   readonly placement: Placement;
+  readonly restart: RestartOptions;
+  readonly handlerTimeoutMs: number;
 }
 
 /** A registry method before default topics (which need the class's name) are filled in. */
@@ -43,6 +46,9 @@ export interface Draft {
   readonly registry: readonly DraftRegistryEntry[];
   readonly topics: Readonly<Record<string, TopicSettings>>;
 }
+
+/** An instance with no `restart:` key is never restarted: a crash is reported and the session runs on. */
+const NO_RESTART: RestartOptions = Object.freeze({ ...RESTART_DEFAULTS, policy: "never" });
 
 const INSTANCE_EXAMPLE = "class_path: ./processors.ts#DataProcessor";
 
@@ -121,7 +127,17 @@ export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[
         });
       }
     }
-    instances.push({ name, classPath: instance.class_path, kwargs, placement });
+    let restart: RestartOptions = NO_RESTART;
+    if (instance.restart !== undefined) {
+      try {
+        restart = validateRestartOptions(instance.restart as Partial<RestartOptions>, `instances.${name}.restart`);
+      } catch (error) {
+        const key = (error as { details?: { name?: string } }).details?.name;
+        const path = key !== undefined && key !== "restart" ? ["instances", name, "restart", key] : ["instances", name, "restart"];
+        issues.push({ path, target: "value", detail: (error as Error).message.replace(`instances.${name}.restart: `, "") });
+      }
+    }
+    instances.push({ name, classPath: instance.class_path, kwargs, placement, restart, handlerTimeoutMs: instance.handler_timeout ?? 0 });
   }
 
   const registry: DraftRegistryEntry[] = [];

@@ -17,6 +17,7 @@ import { WAIT_ALIASES } from "../../transport/wait/wait-strategy.js";
 import { MAX_CAPACITY, POLICY_CODES } from "../../transport/ring-layout.js";
 import { TOPIC_NAME_MAX_LENGTH } from "../../transport/session-layout.js";
 import { parseDuration } from "./durations.js";
+import { RESTART_POLICIES } from "../../lifecycle/restart-policy.js";
 import type { ConfigIssue } from "./issues.js";
 import type { KeyPath } from "./key-path.js";
 import { formatSize, parseSize } from "./sizes.js";
@@ -47,10 +48,11 @@ const KINDS = {
   },
   session: { keys: ["wait", "log_level", "block_timeout"], example: "{ wait: hybrid, log_level: info }", later: {} },
   instance: {
-    keys: ["class_path", "kwargs", "placement"],
+    keys: ["class_path", "kwargs", "placement", "restart", "handler_timeout"],
     example: "{ class_path: ./processors.ts#DataProcessor }",
-    later: { restart: "restart policies are planned but not built yet" },
+    later: {},
   },
+  restart: { keys: ["policy", "max", "delay", "max_delay", "window"], example: "{ policy: on-failure, max: 5, delay: 100ms }", later: {} },
   registryEntry: { keys: ["methods"], example: "{ methods: { process_data: { ether_sub: {} } } }", later: {} },
   registryMethod: { keys: ["ether_sub", "ether_pub"], example: "{ ether_sub: { topic: data } }", later: {} },
   decoratorArgs: { keys: ["topic"], example: "{ topic: data }", later: {} },
@@ -123,6 +125,32 @@ const sessionSchema = strict("session", {
   }).optional(),
 });
 
+/** A whole number of milliseconds from `min` to 24.8 days, written as a duration. */
+function durationMs(key: string, min: number) {
+  return parsedBy(parseDuration).superRefine((ms, ctx) => {
+    if (ms === undefined) return;
+    if (!Number.isInteger(ms) || ms < min || ms > 0x7fffffff) {
+      ctx.addIssue({ code: "custom", message: `${key} must be a whole number of milliseconds from ${min} to 24.8 days, got ${ms} ms` });
+    }
+  });
+}
+
+/** `restart: on-failure` or `restart: { policy, max, delay, max_delay, window }`. */
+const restartSchema = z.preprocess(
+  (value) => (typeof value === "string" ? { policy: value } : value),
+  strict("restart", {
+    policy: oneOf(RESTART_POLICIES, "restart policy", "on-failure").optional(),
+    max: z
+      .number({ error: (iss) => `max must be a whole number of restarts, got ${describeValue(iss.input)}` })
+      .int({ error: "max must be a whole number of restarts" })
+      .min(1, { error: "max must be at least 1 (use policy: never for no restarts)" })
+      .optional(),
+    delay: durationMs("delay", 0).optional(),
+    max_delay: durationMs("max_delay", 0).optional(),
+    window: durationMs("window", 1).optional(),
+  }),
+);
+
 const instanceSchema = strict("instance", {
   class_path: z.string({
     error: (iss) =>
@@ -139,6 +167,8 @@ const instanceSchema = strict("instance", {
     }
   }).optional(),
   placement: oneOf(PLACEMENTS, "placement", "thread").optional(),
+  restart: restartSchema.optional(),
+  handler_timeout: durationMs("handler_timeout", 1).optional(),
 });
 
 const decoratorArgs = strict("decoratorArgs", { topic: topicName.optional() }).nullish();

@@ -9,6 +9,7 @@
  *   const config = await loadConfig("config/dual_processors.yaml");
  *   for (const instance of config.instances) console.log(instance.name, instance.placement, instance.class.module);
  */
+import type { RestartOptions } from "../../lifecycle/restart-policy.js";
 import type { WaitAlias } from "../../transport/wait/wait-strategy.js";
 import type { LOG_LEVELS, PLACEMENTS, POLICIES } from "./schema.js";
 
@@ -69,6 +70,10 @@ export interface InstanceConfig {
   readonly kwargs: Readonly<Record<string, unknown>>;
   /** Default `thread`. */
   readonly placement: Placement;
+  /** When the supervisor restarts it (durations in ms); policy `never` when the config says nothing. */
+  readonly restart: RestartOptions;
+  /** A handler running longer than this (ms) is hung: the watchdog restarts the instance. 0: no watchdog. */
+  readonly handlerTimeoutMs: number;
 }
 
 /** `ether_sub` / `ether_pub` applied by the registry to one method. */

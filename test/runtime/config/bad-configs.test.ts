@@ -24,7 +24,7 @@ const CASES: readonly BadCase[] = [
   { file: "empty.yaml", line: 1, col: 1, keyPath: "(top level)", says: /^the config is empty; it needs at least instances:/ },
   { file: "unknown-top-key.yaml", line: 3, col: 1, keyPath: "instance", says: /^unknown key "instance"; did you mean "instances"\? known keys here: session, instances, registry, topics$/ },
   { file: "later-capability.yaml", line: 4, col: 1, keyPath: "recording", says: /^"recording" is not supported yet \(recording is planned but not built yet\); remove it/ },
-  { file: "unknown-instance-key.yaml", line: 3, col: 5, keyPath: "instances.processor.clas_path", says: /^unknown key "clas_path"; did you mean "class_path"\? known keys here: class_path, kwargs, placement$/ },
+  { file: "unknown-instance-key.yaml", line: 3, col: 5, keyPath: "instances.processor.clas_path", says: /^unknown key "clas_path"; did you mean "class_path"\? known keys here: class_path, kwargs, placement, restart, handler_timeout$/ },
   { file: "camel-case-key.yaml", line: 3, col: 5, keyPath: "instances.processor.classPath", says: /did you mean "class_path"\?/ },
   { file: "missing-class-path.yaml", line: 4, col: 3, keyPath: "instances.processor2x.class_path", says: /^class_path is missing; add class_path: \.\/file\.ts#ClassName/ },
   { file: "instance-without-settings.yaml", line: 2, col: 3, keyPath: "instances.processor", says: /^instance "processor" has no settings; add class_path:/ },
@@ -85,6 +85,10 @@ const CASES: readonly BadCase[] = [
   { file: "bad-wait.yaml", line: 2, col: 9, keyPath: "session.wait", says: /^"busy" is not a wait strategy; use one of spin, hybrid \(the default\), park$/ },
   { file: "bad-log-level.yaml", line: 2, col: 14, keyPath: "session.log_level", says: /^"verbose" is not a log level; use one of error, warn, info \(the default\), debug$/ },
   { file: "bad-duration.yaml", line: 2, col: 18, keyPath: "session.block_timeout", says: /^10 has no unit \(seconds or milliseconds\?\); write a duration like "250ms", "10s"/ },
+  { file: "restart-bad-policy.yaml", line: 4, col: 5, keyPath: "instances.processor.restart.policy", says: /^"on-failur" is not a restart policy; use one of never, on-failure \(the default\), always \(did you mean "on-failure"\?\)$/ },
+  { file: "restart-unknown-key.yaml", line: 6, col: 7, keyPath: "instances.processor.restart.maxDelay", says: /^unknown key "maxDelay"; did you mean "max_delay"\? known keys here: policy, max, delay, max_delay, window$/ },
+  { file: "restart-delays.yaml", line: 4, col: 58, keyPath: "instances.processor.restart.max_delay", says: /^option max_delay \(1000 ms\) must be at least delay \(2000 ms\)$/ },
+  { file: "handler-timeout-no-unit.yaml", line: 4, col: 22, keyPath: "instances.processor.handler_timeout", says: /^500 has no unit/ },
   { file: "bad-duration-unit.yaml", line: 2, col: 18, keyPath: "session.block_timeout", says: /^"10 sec" has an unknown unit "sec"; use us, ms, s, m or h/ },
 ];
 
