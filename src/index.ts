@@ -11,6 +11,8 @@ export { skip, type Skip } from "./component/skip.js";
 export { applyDecorators } from "./component/registry-apply.js";
 export { componentMeta, type ComponentMeta } from "./component/metadata.js";
 export { ether, Ether, type TapOptions } from "./runtime/session.js";
+export { type InstanceStatus } from "./runtime/supervisor.js";
+export { type ShutdownReport } from "./runtime/session-engine.js";
 export { loadConfig, type SessionConfig } from "./runtime/config/index.js";
 export {
   SharedSpace,

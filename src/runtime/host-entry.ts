@@ -36,6 +36,7 @@ try {
   });
   await Promise.resolve(); // let receive() start the loop
   await runner.done;
+  if (runner.failed) process.exitCode = 1; // the supervisor reads a failed exit
   if (inThread) parentPort!.close();
   else process.disconnect?.();
 } catch (error) {

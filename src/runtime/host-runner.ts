@@ -11,7 +11,8 @@ import { applyDecorators } from "../component/registry-apply.js";
 import { Host, type HostedInstance, type LogPlace } from "../component/host.js";
 import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
 import { namespace, setLogLevel, sessionLine } from "../log.js";
-import { Doorbell, Topic, type Publisher } from "../transport/index.js";
+import { threadId } from "node:worker_threads";
+import { Doorbell, InstanceEntry, Topic, monotonicNs, type Publisher } from "../transport/index.js";
 import { loadClass, type ComponentClass } from "./config/index.js";
 import type { FromHost, HostSpec, ToHost } from "./host-spec.js";
 import { registryMethods } from "./registry.js";
@@ -30,6 +31,7 @@ export class HostRunner {
   readonly #log: { pub: Publisher; encoder: DictEncoder } | undefined;
   readonly #doorbell: Doorbell;
   #stopping = false;
+  #failed = false;
   #running: Promise<void> | undefined;
 
   private constructor(spec: HostSpec, send: (message: FromHost) => void, instances: HostedInstance[], doorbell: Doorbell) {
@@ -38,12 +40,24 @@ export class HostRunner {
     this.#doorbell = doorbell;
     const logTopic = spec.topics[LOG_TOPIC];
     this.#log = logTopic === undefined ? undefined : { pub: this.topic(LOG_TOPIC).publisher(), encoder: new DictEncoder({ topic: LOG_TOPIC }) };
+    const entries = instances.map((i) => i.watch as InstanceEntry);
     this.#host = new Host(instances, {
       topic: (name) => this.topic(name),
       doorbell,
       wait: spec.wait,
       log: (level, message, place) => this.log(level, message, place),
       parkAsync: spec.placement === "main" ? (hasWork, ms) => doorbell.parkAsync(hasWork, ms) : undefined,
+      subscriberOptions: (index, topic) => {
+        const options: { resume?: number; owner?: number } = {};
+        const resumed = spec.resume?.[index];
+        if (resumed !== undefined && resumed.topic === topic) options.resume = resumed.slot;
+        if (spec.slotOwner !== undefined) options.owner = spec.slotOwner;
+        return options;
+      },
+      heartbeat: () => {
+        const now = monotonicNs();
+        for (const e of entries) e.beat(now);
+      },
     });
   }
 
@@ -54,14 +68,16 @@ export class HostRunner {
       const Class = await loadClass(entry.class);
       applyDecorators(Class, registryMethods(entry.methods));
     }
-    const instances: HostedInstance[] = [];
-    for (const i of spec.instances) {
-      const Class: ComponentClass = await loadClass(i.class);
-      instances.push({ name: i.name, Class, kwargs: { ...i.kwargs } });
-    }
     const first = Object.values(spec.topics)[0];
     if (first === undefined) throw new Error("a host needs at least one topic");
     const segment = Topic.attach(first).segment;
+    const instances: HostedInstance[] = [];
+    for (const i of spec.instances) {
+      const Class: ComponentClass = await loadClass(i.class);
+      const entry = new InstanceEntry(segment.session, i.index);
+      entry.setHost(process.pid, threadId);
+      instances.push({ name: i.name, Class, kwargs: { ...i.kwargs }, watch: entry, failOnHandlerError: i.failOnHandlerError });
+    }
     const doorbell = new Doorbell(segment.session, segment.waitOps, segment.waitOps.kind === "shm" ? process.pid : 0);
     return new HostRunner(spec, send, instances, doorbell);
   }
@@ -111,8 +127,15 @@ export class HostRunner {
       this.#log?.pub.close();
       this.#send({ type: "stopped", counts: { ...this.#host.counts } });
     } catch (error) {
+      // No cleanup of the topics: a supervisor that restarts this host resumes its subscriber slots.
+      this.#failed = true;
       this.#send({ type: "failed", message: (error as Error).message, code: (error as { code?: string }).code });
     }
+  }
+
+  /** True when the host ended with an error (a fail-on-error handler threw): its process or thread exits non-zero. */
+  get failed(): boolean {
+    return this.#failed;
   }
 
   /** Resolves when the host has stopped. */

@@ -15,6 +15,10 @@ export interface HostedInstanceSpec {
   readonly name: string;
   readonly class: ClassRef;
   readonly kwargs: Readonly<Record<string, unknown>>;
+  /** Its entry in the session segment's instance table (heartbeat, handler watch). */
+  readonly index: number;
+  /** A handler that throws ends the host, so that the supervisor restarts it (restart policy other than never). */
+  readonly failOnHandlerError: boolean;
 }
 
 /** A registry entry: decorators applied to a class in every realm that loads it. */
@@ -35,6 +39,10 @@ export interface HostSpec {
   readonly topics: Readonly<Record<string, TopicHandle>>;
   readonly wait: WaitAlias;
   readonly logLevel: LogLevel;
+  /** A restarted host: the subscriber slots of its predecessor, in subscription order, to resume. */
+  readonly resume?: readonly { topic: string; slot: number }[];
+  /** Owner to record in its subscriber slots (the supervisor's process id when it will restart a dead reader). */
+  readonly slotOwner?: number;
 }
 
 /** Session → host. */

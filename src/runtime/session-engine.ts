@@ -16,13 +16,14 @@ import { DEAD_LETTER_TOPIC } from "../component/host.js";
 import { errors } from "../errors.js";
 import { namespace, sessionLine, setLogLevel } from "../log.js";
 import { nativeStatus, warnThreadsOnly } from "../native/load.js";
-import { Doorbell, SharedSpace, Topic, type TopicHandle } from "../transport/index.js";
+import { SharedSpace, Topic, type TopicHandle } from "../transport/index.js";
 import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
 import { TAIL_INDEX, SLOT_ACTIVE, SUB_CURSOR_OFFSET, SUB_SLOT_LENGTH, SUB_STATE_OFFSET } from "../transport/ring-layout.js";
 import { type SessionConfig, loadClass, loadConfig, topicSettings } from "./config/index.js";
 import { LOG_TOPIC } from "./host-runner.js";
 import type { HostSpec, HostedInstanceSpec } from "./host-spec.js";
-import { type LaunchedHost, launchHost } from "./launcher.js";
+import type { InstanceConfig } from "./config/index.js";
+import { type InstanceStatus, Supervisor } from "./supervisor.js";
 import { registryMethods } from "./registry.js";
 
 const debug = namespace("session");
@@ -32,28 +33,17 @@ const DRAIN_DEADLINE_MS = 2000;
 /** How long a host may take to stop before it is killed. */
 const STOP_DEADLINE_MS = 5000;
 
-/** Topic on which every host state change is published: `{ host, instances, placement, from, to, reason, time }`. */
+/** Topic on which every instance state change is published: `{ host, instances, placement, from, to, reason, restarts, time }`. */
 export const LIFECYCLE_TOPIC = "ether/lifecycle";
-
-/** A host's state as the session sees it. */
-export type HostState = "starting" | "running" | "stopping" | "stopped" | "failed";
-
-/** One line of status(): a host and the instances it runs. */
-export interface HostStatus {
-  readonly host: string;
-  readonly instances: readonly string[];
-  readonly placement: string;
-  readonly pid: number;
-  readonly state: HostState;
-  readonly reason?: string;
-}
 
 /** What shutdown() reports. */
 export interface ShutdownReport {
-  /** True when a host failed, had to be killed, or a handler threw. */
+  /** True when an instance crashed, hung or failed to start (even if restarted), had to be killed, or a handler threw. */
   readonly failed: boolean;
   readonly handlerErrors: number;
   readonly invalid: number;
+  /** Restarts over the session. */
+  readonly restarts: number;
 }
 
 /** One session, from tap to shutdown. */
@@ -62,13 +52,7 @@ export class SessionEngine {
   readonly config: SessionConfig;
   readonly space: SharedSpace;
   readonly #handles: Record<string, TopicHandle>;
-  #hosts: LaunchedHost[] = [];
-  /** Each host's doorbell, rung with "stop" so a parked host stops at once. */
-  readonly #doorbells = new Map<LaunchedHost, number>();
-  /** Each host's subscriber slots, detached if the host dies so block publishers do not wait for it. */
-  readonly #slots = new Map<LaunchedHost, readonly { topic: string; slot: number }[]>();
-  readonly #states = new Map<LaunchedHost, { state: HostState; reason?: string }>();
-  #lifecycle: { publish(message: object): void } | undefined;
+  #supervisor: Supervisor | undefined;
   #state: "tapped" | "started" | "stopping" | "stopped" = "tapped";
 
   private constructor(config: SessionConfig, space: SharedSpace, handles: Record<string, TopicHandle>) {
@@ -135,83 +119,65 @@ export class SessionEngine {
       wait: this.config.session.wait,
       logLevel: this.config.session.logLevel,
     };
-    const spec = (i: SessionConfig["instances"][number]): HostedInstanceSpec => ({ name: i.name, class: i.class, kwargs: i.kwargs });
-    const specs: HostSpec[] = this.config.instances
-      .filter((i) => i.placement !== "main")
-      .map((i) => ({ ...base, hostName: i.name, placement: i.placement, instances: [spec(i)] }));
-    const mains = this.config.instances.filter((i) => i.placement === "main");
-    if (mains.length > 0) specs.push({ ...base, hostName: "main", placement: "main", instances: mains.map(spec) });
-    this.#lifecycle = lifecyclePublisher(this.space.topic(LIFECYCLE_TOPIC));
-    this.#hosts = specs.map((s) => {
-      debug("launching host %s (%s) for %s", s.hostName, s.placement, s.instances.map((i) => i.name).join(", "));
-      const host = launchHost(s);
-      this.#setState(host, "starting");
-      void host.exited.then(() => this.#onExit(host));
-      return host;
+    const lifecycle = lifecyclePublisher(this.space.topic(LIFECYCLE_TOPIC));
+    const supervisor = new Supervisor(this.space, (record) => lifecycle.publish(record));
+    this.#supervisor = supervisor;
+    const instances = this.config.instances;
+    const spec = (i: InstanceConfig): HostedInstanceSpec => ({
+      name: i.name,
+      class: i.class,
+      kwargs: i.kwargs,
+      index: instances.indexOf(i),
+      failOnHandlerError: i.restart.policy !== "never",
     });
+    for (const i of instances.filter((i) => i.placement !== "main")) {
+      // A process reader that will be restarted is owned by this process, so that publishers wait for its successor.
+      const slotOwner = i.placement === "process" && i.restart.policy !== "never" ? process.pid : undefined;
+      const hostSpec: HostSpec = { ...base, hostName: i.name, placement: i.placement, instances: [spec(i)], ...(slotOwner !== undefined ? { slotOwner } : {}) };
+      supervisor.add(hostSpec, i.restart, i.handlerTimeoutMs);
+    }
+    const mains = instances.filter((i) => i.placement === "main");
+    if (mains.length > 0) supervisor.add({ ...base, hostName: "main", placement: "main", instances: mains.map(spec) }, mains[0]!.restart, 0);
     try {
-      await Promise.all(
-        this.#hosts.map(async (h) => {
-          const subscribed = await h.next("subscribed");
-          this.#doorbells.set(h, subscribed.doorbell);
-          this.#slots.set(h, subscribed.slots);
-        }),
-      );
+      await supervisor.launchAll();
     } catch (error) {
-      await Promise.all(this.#hosts.map((h) => h.kill()));
       this.space.close();
       this.#state = "stopped";
       throw error;
     }
-    for (const h of this.#hosts) {
-      const where = h.spec.placement === "main" ? "main thread" : h.spec.placement;
-      sessionLine("info", `Started ${h.spec.instances.map((i) => i.name).join(", ")} (${where})`);
-      h.send({ type: "go" });
-      this.#setState(h, "running");
-    }
+    supervisor.goAll();
     sessionLine("info", "Ether system started successfully");
   }
 
-  /** Drains in-flight messages (bounded), stops and joins every host, removes the segments. */
+  /**
+   * Drains in-flight messages (bounded), stops the hosts in reverse order (each calls its instances'
+   * cleanup() and joins), and removes the segments.
+   */
   async shutdown(): Promise<ShutdownReport> {
-    if (this.#state === "stopped" || this.#state === "stopping") return { failed: false, handlerErrors: 0, invalid: 0 };
+    if (this.#state === "stopped" || this.#state === "stopping") return { failed: false, handlerErrors: 0, invalid: 0, restarts: 0 };
     const wasStarted = this.#state === "started";
     this.#state = "stopping";
     sessionLine("info", `Shutting down Ether session: ${this.id}...`);
     let failed = false;
     let handlerErrors = 0;
     let invalid = 0;
-    if (wasStarted) {
+    let restarts = 0;
+    const supervisor = this.#supervisor;
+    if (wasStarted && supervisor !== undefined) {
+      supervisor.halt();
       await this.#drain(DRAIN_DEADLINE_MS);
-      const stopped = this.#hosts.map(async (h) => {
-        if (this.#states.get(h)?.state === "failed") {
-          failed = true;
-          return;
-        }
-        this.#setState(h, "stopping");
-        h.send({ type: "stop" });
-        const bell = this.#doorbells.get(h);
-        if (bell !== undefined) Doorbell.ring(this.space.session, this.space.store.waitOps, bell);
-        try {
-          const report = await h.next("stopped", STOP_DEADLINE_MS);
-          handlerErrors += report.counts.handlerErrors;
-          invalid += report.counts.invalid;
-          this.#setState(h, "stopped");
-        } catch (error) {
-          failed = true;
-          sessionLine("error", `[${h.spec.hostName}] ${(error as Error).message}; killing it`);
-          await h.kill();
-        }
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([h.exited, new Promise((r) => (timer = setTimeout(r, STOP_DEADLINE_MS)))]);
-        clearTimeout(timer);
-      });
-      await Promise.all(stopped);
+      for (const s of [...supervisor.all].reverse()) {
+        const r = await supervisor.stop(s, STOP_DEADLINE_MS);
+        handlerErrors += r.handlerErrors;
+        invalid += r.invalid;
+        failed ||= r.killed || s.everFailed;
+        restarts += s.policy.restarts;
+      }
     }
     this.space.close();
     this.#state = "stopped";
     sessionLine("info", "Ether system shutdown complete");
-    return { failed: failed || handlerErrors > 0, handlerErrors, invalid };
+    return { failed: failed || handlerErrors > 0, handlerErrors, invalid, restarts };
   }
 
   /** Session state. */
@@ -219,53 +185,9 @@ export class SessionEngine {
     return this.#state;
   }
 
-  /** Every host, its instances, where it runs and its state. */
-  status(): HostStatus[] {
-    return this.#hosts.map((h) => {
-      const s = this.#states.get(h) ?? { state: "starting" as const };
-      return {
-        host: h.spec.hostName,
-        instances: h.spec.instances.map((i) => i.name),
-        placement: h.spec.placement,
-        pid: h.pid,
-        state: s.state,
-        ...(s.reason !== undefined ? { reason: s.reason } : {}),
-      };
-    });
-  }
-
-  #setState(host: LaunchedHost, to: HostState, reason?: string): void {
-    const from = this.#states.get(host)?.state;
-    this.#states.set(host, { state: to, reason });
-    debug("host %s: %s -> %s %s", host.spec.hostName, from ?? "-", to, reason ?? "");
-    try {
-      this.#lifecycle?.publish({
-        host: host.spec.hostName,
-        instances: host.spec.instances.map((i) => i.name),
-        placement: host.spec.placement,
-        from: from ?? null,
-        to,
-        reason: reason ?? null,
-        time: Date.now(),
-      });
-    } catch (error) {
-      debug("could not publish on %s: %s", LIFECYCLE_TOPIC, (error as Error).message);
-    }
-  }
-
-  /** A host ended: expected while stopping; otherwise it crashed, which is logged and remembered. */
-  #onExit(host: LaunchedHost): void {
-    const state = this.#states.get(host)?.state;
-    if (state === "stopping" || state === "stopped" || state === "failed") return;
-    if (this.#state === "stopping" || this.#state === "stopped") return;
-    const how = host.exitInfo() ?? "unknown cause";
-    const names = host.spec.instances.map((i) => i.name).join(", ");
-    sessionLine("error", `[${host.spec.hostName}] host of ${names} exited unexpectedly (${how}); the rest of the session runs on`);
-    this.#setState(host, "failed", `exited unexpectedly (${how})`);
-    // Its subscribers will never read again: publishers on block topics must not wait for them.
-    for (const { topic, slot } of this.#slots.get(host) ?? []) {
-      if (this.space.topic(topic).detachSubscriber(slot)) debug("detached subscriber %d of %s (host %s died)", slot, topic, host.spec.hostName);
-    }
+  /** Every instance: where it runs, its lifecycle state, restarts and health. */
+  status(): InstanceStatus[] {
+    return this.#supervisor?.status() ?? [];
   }
 
   /**

@@ -9,7 +9,8 @@
  *   await ether.shutdown();
  */
 import { errors } from "../errors.js";
-import { type HostStatus, SessionEngine, type ShutdownReport } from "./session-engine.js";
+import { SessionEngine, type ShutdownReport } from "./session-engine.js";
+import type { InstanceStatus } from "./supervisor.js";
 
 /** Options of tap(). */
 export interface TapOptions {
@@ -39,12 +40,12 @@ export class Ether {
 
   /** Drains, stops every instance, removes the session's segments. Safe to call twice. */
   async shutdown(): Promise<ShutdownReport> {
-    if (this.#engine === undefined) return { failed: false, handlerErrors: 0, invalid: 0 };
+    if (this.#engine === undefined) return { failed: false, handlerErrors: 0, invalid: 0, restarts: 0 };
     return this.#engine.shutdown();
   }
 
-  /** Every host of the current session with its instances, placement, pid and state (empty before start). */
-  status(): HostStatus[] {
+  /** Every instance of the current session: host, placement, pid, lifecycle state, restarts, health (empty before start). */
+  status(): InstanceStatus[] {
     return this.#engine?.status() ?? [];
   }
 

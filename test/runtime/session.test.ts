@@ -155,7 +155,7 @@ test("a host that dies is reported (log, status, ether/lifecycle); the rest runs
   await ether.start();
   assert.equal((await collect(relayed, 5)).length, 5);
   const doubler = ether.status().find((h) => h.host === "doubler")!;
-  assert.equal(doubler.state, "running");
+  assert.equal(doubler.state, "ready");
   assert.notEqual(doubler.pid, process.pid);
   process.kill(doubler.pid, "SIGKILL");
   let states = ether.status();
@@ -166,12 +166,12 @@ test("a host that dies is reported (log, status, ether/lifecycle); the rest runs
   const dead = states.find((h) => h.host === "doubler")!;
   assert.equal(dead.state, "failed");
   assert.match(dead.reason ?? "", /exited unexpectedly \(signal SIGKILL\)/);
-  assert.ok(states.filter((h) => h.host !== "doubler").every((h) => h.state === "running"), "the others run on");
+  assert.ok(states.filter((h) => h.host !== "doubler").every((h) => h.state === "ready"), "the others run on");
   const records = await collect(lifecycle, 7);
   assert.ok(records.some((r) => r.host === "doubler" && r.to === "failed"), "the failure was published on ether/lifecycle");
   const report = await ether.shutdown();
   assert.equal(report.failed, true);
-  assert.deepEqual(ether.status().map((h) => h.state).sort(), ["failed", "stopped", "stopped"]);
+  assert.deepEqual(ether.status().map((h) => h.state).sort(), ["closed", "closed", "failed"]);
   assert.deepEqual(listSegments(sessionPrefix(ether.sessionId!)), []);
 });
 

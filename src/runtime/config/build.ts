@@ -127,6 +127,14 @@ export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[
         });
       }
     }
+    if (placement === "main" && (instance.restart !== undefined || instance.handler_timeout !== undefined)) {
+      const key = instance.restart !== undefined ? "restart" : "handler_timeout";
+      issues.push({
+        path: ["instances", name, key],
+        target: "key",
+        detail: `${key} needs placement: thread or process; a main instance shares the session's thread, which cannot be restarted or killed`,
+      });
+    }
     let restart: RestartOptions = NO_RESTART;
     if (instance.restart !== undefined) {
       try {

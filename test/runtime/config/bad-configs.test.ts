@@ -89,6 +89,7 @@ const CASES: readonly BadCase[] = [
   { file: "restart-unknown-key.yaml", line: 6, col: 7, keyPath: "instances.processor.restart.maxDelay", says: /^unknown key "maxDelay"; did you mean "max_delay"\? known keys here: policy, max, delay, max_delay, window$/ },
   { file: "restart-delays.yaml", line: 4, col: 58, keyPath: "instances.processor.restart.max_delay", says: /^option max_delay \(1000 ms\) must be at least delay \(2000 ms\)$/ },
   { file: "handler-timeout-no-unit.yaml", line: 4, col: 22, keyPath: "instances.processor.handler_timeout", says: /^500 has no unit/ },
+  { file: "restart-on-main.yaml", line: 5, col: 5, keyPath: "instances.processor.restart", says: /^restart needs placement: thread or process; a main instance shares the session's thread/ },
   { file: "bad-duration-unit.yaml", line: 2, col: 18, keyPath: "session.block_timeout", says: /^"10 sec" has an unknown unit "sec"; use us, ms, s, m or h/ },
 ];
 

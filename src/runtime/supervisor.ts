@@ -1,0 +1,308 @@
+/**
+ * The supervisor: owns every host of a session, follows each instance through the lifecycle states
+ * (initializing → ready ⇄ degraded → failed → initializing …, closing → closed), publishes every
+ * transition on `ether/lifecycle`, restarts crashed or hung instances by their restart policy with
+ * exponential backoff, and runs the hung-handler watchdog over the session segment's instance table.
+ *
+ * A dead reader that will be restarted keeps its subscriber slots (block publishers wait for it, up to
+ * their timeout); its successor resumes them at the stored cursors, so only the frame in flight at
+ * the crash is delivered twice. A reader that will not be restarted is detached and counted.
+ *
+ * @example
+ *   const supervisor = new Supervisor(space, lifecyclePublish);
+ *   supervisor.add(spec, policy, handlerTimeoutMs);
+ *   await supervisor.launchAll(); supervisor.goAll();
+ */
+import { namespace, sessionLine } from "../log.js";
+import { canTransition, type ResourceState } from "../lifecycle/resource-state.js";
+import { RestartPolicy, type RestartOptions } from "../lifecycle/restart-policy.js";
+import { Doorbell, InstanceEntry, type SharedSpace } from "../transport/index.js";
+import type { HostSpec } from "./host-spec.js";
+import { type LaunchedHost, launchHost } from "./launcher.js";
+
+const debug = namespace("supervisor");
+
+/** How long a (re)started host may take to subscribe. */
+const SUBSCRIBE_DEADLINE_MS = 30_000;
+
+/** State codes in the instance table (RING_FORMAT.md). */
+const STATE_CODES: Readonly<Record<ResourceState, number>> = { created: 0, initializing: 1, ready: 2, degraded: 3, failed: 4, closing: 5, closed: 6 };
+
+/** One supervised host (one instance, or every "main" instance together). */
+export interface Supervised {
+  spec: HostSpec;
+  readonly policy: RestartPolicy;
+  readonly handlerTimeoutMs: number;
+  readonly entries: InstanceEntry[];
+  host: LaunchedHost | undefined;
+  state: ResourceState;
+  reason: string | undefined;
+  doorbell: number | undefined;
+  slots: readonly { topic: string; slot: number }[];
+  /** Set when the watchdog killed the host, so its exit reads as a hang. */
+  hung: string | undefined;
+  /** What the watchdog saw last: the handler call count and since when (ms) it has not moved. */
+  watch: { calls: number; since: number };
+  restartTimer: NodeJS.Timeout | undefined;
+  /** True once anything went wrong with it (crash, hang, failed start). */
+  everFailed: boolean;
+}
+
+/** One line of status(): an instance, where it runs, its state, restarts and health. */
+export interface InstanceStatus {
+  readonly instance: string;
+  /** Host name: the instance's own name, or "main". */
+  readonly host: string;
+  readonly placement: string;
+  readonly pid: number;
+  readonly state: ResourceState;
+  readonly restarts: number;
+  /** "ok", "hung" (a handler over handler_timeout), "down" (not running), or "starting". */
+  readonly health: "ok" | "hung" | "down" | "starting";
+  /** Milliseconds since the host's last heartbeat (-1 before the first). */
+  readonly heartbeatAgeMs: number;
+  readonly reason?: string;
+}
+
+/** Runs hosts and keeps them running; see the module comment. */
+export class Supervisor {
+  readonly #space: SharedSpace;
+  readonly #publish: (record: object) => void;
+  readonly #all: Supervised[] = [];
+  #running = false;
+  #watchdog: NodeJS.Timeout | undefined;
+
+  /** `publish` sends one record on ether/lifecycle. */
+  constructor(space: SharedSpace, publish: (record: object) => void) {
+    this.#space = space;
+    this.#publish = publish;
+  }
+
+  /** Registers a host to run; its instances get instance table entries `firstEntry`, `firstEntry + 1`, …. */
+  add(spec: HostSpec, restart: RestartOptions, handlerTimeoutMs: number): Supervised {
+    const entries = spec.instances.map((i) => {
+      const entry = new InstanceEntry(this.#space.session, i.index);
+      entry.claim(i.name);
+      return entry;
+    });
+    const s: Supervised = {
+      spec,
+      policy: new RestartPolicy(restart, `instances.${spec.hostName}.restart`),
+      handlerTimeoutMs,
+      entries,
+      host: undefined,
+      state: "created",
+      reason: undefined,
+      doorbell: undefined,
+      slots: [],
+      hung: undefined,
+      watch: { calls: -1, since: 0 },
+      restartTimer: undefined,
+      everFailed: false,
+    };
+    this.#all.push(s);
+    return s;
+  }
+
+  /** Every supervised host, in the order added. */
+  get all(): readonly Supervised[] {
+    return this.#all;
+  }
+
+  /** Phase one for every host: launch and wait until each has subscribed. Kills them all if one fails. */
+  async launchAll(): Promise<void> {
+    try {
+      await Promise.all(this.#all.map((s) => this.#launch(s)));
+    } catch (error) {
+      await Promise.all(this.#all.map((s) => s.host?.kill()));
+      throw error;
+    }
+  }
+
+  /** Phase two: every host calls its `@start` methods and runs; the watchdog starts. */
+  goAll(): void {
+    this.#running = true;
+    for (const s of this.#all) {
+      const where = s.spec.placement === "main" ? "main thread" : s.spec.placement;
+      sessionLine("info", `Started ${s.spec.instances.map((i) => i.name).join(", ")} (${where})`);
+      s.host!.send({ type: "go" });
+      this.#transition(s, "ready");
+    }
+    const timeouts = this.#all.map((s) => s.handlerTimeoutMs).filter((t) => t > 0);
+    if (timeouts.length > 0) {
+      const every = Math.max(5, Math.min(250, Math.min(...timeouts) / 4));
+      this.#watchdog = setInterval(() => this.#checkHandlers(), every);
+      this.#watchdog.unref();
+    }
+  }
+
+  /** Stops supervising: no more restarts or watchdog kills (shutdown is under way). */
+  halt(): void {
+    this.#running = false;
+    if (this.#watchdog !== undefined) clearInterval(this.#watchdog);
+    for (const s of this.#all) {
+      if (s.restartTimer !== undefined) clearTimeout(s.restartTimer);
+      s.restartTimer = undefined;
+    }
+  }
+
+  /** Moves `s` to `to` (legal transitions only), records it in the instance table and publishes it. */
+  transition(s: Supervised, to: ResourceState, reason?: string): void {
+    this.#transition(s, to, reason);
+  }
+
+  /** The status of every instance. */
+  status(): InstanceStatus[] {
+    const now = performance.now();
+    const nowNs = Number(process.hrtime.bigint());
+    const out: InstanceStatus[] = [];
+    for (const s of this.#all) {
+      s.spec.instances.forEach((instance, k) => {
+        const snap = s.entries[k]!.snapshot();
+        const running = s.state === "ready" || s.state === "degraded";
+        const hung = running && s.handlerTimeoutMs > 0 && snap.inHandler && now - s.watch.since > s.handlerTimeoutMs;
+        out.push({
+          instance: instance.name,
+          host: s.spec.hostName,
+          placement: s.spec.placement,
+          pid: s.host?.pid ?? 0,
+          state: s.state,
+          restarts: s.policy.restarts,
+          health: s.state === "initializing" || s.state === "created" ? "starting" : !running ? "down" : hung || s.hung !== undefined ? "hung" : "ok",
+          heartbeatAgeMs: snap.heartbeatNs === 0 ? -1 : Math.max(0, (nowNs - snap.heartbeatNs) / 1e6),
+          ...(s.reason !== undefined ? { reason: s.reason } : {}),
+        });
+      });
+    }
+    return out;
+  }
+
+  async #launch(s: Supervised): Promise<void> {
+    this.#transition(s, "initializing", s.policy.restarts > 0 ? `restart ${s.policy.restarts}` : undefined);
+    debug("launching %s (%s)", s.spec.hostName, s.spec.placement);
+    const host = launchHost(s.spec);
+    s.host = host;
+    s.hung = undefined;
+    void host.exited.then(() => this.#onExit(s, host));
+    const subscribed = await host.next("subscribed", SUBSCRIBE_DEADLINE_MS);
+    s.doorbell = subscribed.doorbell;
+    s.slots = subscribed.slots;
+  }
+
+  /** A host ended. Expected while stopping; otherwise it crashed or hung: restart by policy, or give up. */
+  #onExit(s: Supervised, host: LaunchedHost): void {
+    if (s.host !== host || s.state === "closing" || s.state === "closed") return;
+    if (!this.#running && s.state !== "initializing") return;
+    const how = s.hung ?? `exited unexpectedly (${host.exitInfo() ?? "unknown cause"})`;
+    const names = s.spec.instances.map((i) => i.name).join(", ");
+    s.everFailed = true;
+    sessionLine("error", `[${s.spec.hostName}] host of ${names} ${how}`);
+    this.#transition(s, "failed", how);
+    const decision = this.#running ? s.policy.next({ failed: host.exitInfo() !== "exit code 0" || s.hung !== undefined }, performance.now()) : undefined;
+    const space = this.#space;
+    if (decision?.restart === true) {
+      // Keep its subscriber slots for the successor; undo the park it can never end.
+      for (const { topic, slot } of s.slots) space.topic(topic).orphanSubscriber(slot);
+      if (s.doorbell !== undefined) space.session.releaseDoorbell(s.doorbell);
+      s.doorbell = undefined;
+      for (const e of s.entries) e.setRestarts(s.policy.restarts);
+      sessionLine("warn", `[${s.spec.hostName}] restarting: ${decision.detail}`);
+      s.spec = { ...s.spec, resume: s.slots };
+      s.restartTimer = setTimeout(() => {
+        s.restartTimer = undefined;
+        void this.#restart(s);
+      }, decision.delayMs);
+      return;
+    }
+    if (decision !== undefined && s.policy.options.policy !== "never") sessionLine("error", `[${s.spec.hostName}] not restarted: ${decision.detail}`);
+    else sessionLine("error", `[${s.spec.hostName}] the rest of the session runs on`);
+    // Its subscribers will never read again: publishers on block topics must not wait for them.
+    for (const { topic, slot } of s.slots) {
+      if (space.topic(topic).detachSubscriber(slot)) debug("detached subscriber %d of %s (host %s is gone)", slot, topic, s.spec.hostName);
+    }
+    s.slots = [];
+  }
+
+  async #restart(s: Supervised): Promise<void> {
+    if (!this.#running) return;
+    try {
+      await this.#launch(s);
+    } catch (error) {
+      debug("restart of %s failed: %s", s.spec.hostName, (error as Error).message);
+      return; // its exit is handled by #onExit (policy again)
+    }
+    if (!this.#running) return;
+    s.host!.send({ type: "go" });
+    this.#transition(s, "ready", `restarted (${s.policy.restarts})`);
+    sessionLine("info", `[${s.spec.hostName}] restarted (restart ${s.policy.restarts})`);
+  }
+
+  /** The watchdog: a handler that has run longer than handler_timeout marks its instance degraded, and its host is killed. */
+  #checkHandlers(): void {
+    const now = performance.now();
+    for (const s of this.#all) {
+      if (s.handlerTimeoutMs <= 0 || s.state !== "ready" || s.host === undefined) continue;
+      const snap = s.entries[0]!.snapshot();
+      if (!snap.inHandler || snap.handlerCalls !== s.watch.calls) {
+        s.watch = { calls: snap.inHandler ? snap.handlerCalls : -1, since: now };
+        continue;
+      }
+      const ran = now - s.watch.since;
+      if (ran <= s.handlerTimeoutMs) continue;
+      s.hung = `handler hung for over ${Math.round(ran)} ms (handler_timeout ${s.handlerTimeoutMs} ms); killed by the watchdog`;
+      this.#transition(s, "degraded", s.hung);
+      sessionLine("error", `[${s.spec.hostName}] ${s.hung}`);
+      void s.host.kill();
+    }
+  }
+
+  #transition(s: Supervised, to: ResourceState, reason?: string): void {
+    const from = s.state;
+    if (from === to) return;
+    if (!canTransition(from, to)) {
+      debug("%s: ignoring %s -> %s", s.spec.hostName, from, to);
+      return;
+    }
+    s.state = to;
+    s.reason = reason;
+    for (const e of s.entries) e.setState(STATE_CODES[to]);
+    debug("%s: %s -> %s %s", s.spec.hostName, from, to, reason ?? "");
+    try {
+      this.#publish({
+        host: s.spec.hostName,
+        instances: s.spec.instances.map((i) => i.name),
+        placement: s.spec.placement,
+        from,
+        to,
+        reason: reason ?? null,
+        restarts: s.policy.restarts,
+        time: Date.now(),
+      });
+    } catch (error) {
+      debug("could not publish a lifecycle record: %s", (error as Error).message);
+    }
+  }
+
+  /** Stops one host (closing → closed): asks it to stop, rings it, waits up to `deadlineMs`, then kills it. */
+  async stop(s: Supervised, deadlineMs: number): Promise<{ handlerErrors: number; invalid: number; killed: boolean }> {
+    const host = s.host;
+    if (host === undefined || s.state === "failed" || s.state === "closed") return { handlerErrors: 0, invalid: 0, killed: false };
+    this.#transition(s, "closing");
+    host.send({ type: "stop" });
+    if (s.doorbell !== undefined) Doorbell.ring(this.#space.session, this.#space.store.waitOps, s.doorbell);
+    let result = { handlerErrors: 0, invalid: 0, killed: false };
+    try {
+      const report = await host.next("stopped", deadlineMs);
+      result = { handlerErrors: report.counts.handlerErrors, invalid: report.counts.invalid, killed: false };
+    } catch (error) {
+      sessionLine("error", `[${s.spec.hostName}] ${(error as Error).message}; killing it`);
+      await host.kill();
+      result.killed = true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([host.exited, new Promise((r) => (timer = setTimeout(r, deadlineMs)))]);
+    clearTimeout(timer);
+    this.#transition(s, "closed");
+    return result;
+  }
+}
