@@ -78,6 +78,8 @@ export interface HostIO {
   subscriberOptions?(index: number, topic: string): { resume?: number; owner?: number };
   /** Called each time round the loop (at least every MAX_PARK_MS while idle). */
   heartbeat?(): void;
+  /** Owner recorded in the host's publisher slots (default: the topic's). */
+  readonly publisherOwner?: number;
 }
 
 /** Counts of what a host did. */
@@ -269,7 +271,8 @@ export class Host {
   #publish(topic: string, message: unknown, place: { instance: string; method: string }): void {
     let out = this.#publishers.get(topic);
     if (out === undefined) {
-      out = { pub: this.#io.topic(topic).publisher(), encoder: new DictEncoder({ topic }) };
+      const t = this.#io.topic(topic);
+      out = { pub: this.#io.publisherOwner === undefined ? t.publisher() : t.publisher(this.#io.publisherOwner), encoder: new DictEncoder({ topic }) };
       this.#publishers.set(topic, out);
     }
     try {

@@ -39,7 +39,9 @@ export class HostRunner {
     this.#send = send;
     this.#doorbell = doorbell;
     const logTopic = spec.topics[LOG_TOPIC];
-    this.#log = logTopic === undefined ? undefined : { pub: this.topic(LOG_TOPIC).publisher(), encoder: new DictEncoder({ topic: LOG_TOPIC }) };
+    const logTopicAttached = logTopic === undefined ? undefined : this.topic(LOG_TOPIC);
+    const logPub = logTopicAttached === undefined ? undefined : spec.publisherOwner === undefined ? logTopicAttached.publisher() : logTopicAttached.publisher(spec.publisherOwner);
+    this.#log = logPub === undefined ? undefined : { pub: logPub, encoder: new DictEncoder({ topic: LOG_TOPIC }) };
     const entries = instances.map((i) => i.watch as InstanceEntry);
     this.#host = new Host(instances, {
       topic: (name) => this.topic(name),
@@ -54,6 +56,7 @@ export class HostRunner {
         if (spec.slotOwner !== undefined) options.owner = spec.slotOwner;
         return options;
       },
+      ...(spec.publisherOwner !== undefined ? { publisherOwner: spec.publisherOwner } : {}),
       heartbeat: () => {
         const now = monotonicNs();
         for (const e of entries) e.beat(now);

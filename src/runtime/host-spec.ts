@@ -41,6 +41,8 @@ export interface HostSpec {
   readonly logLevel: LogLevel;
   /** A restarted host: the subscriber slots of its predecessor, in subscription order, to resume. */
   readonly resume?: readonly { topic: string; slot: number }[];
+  /** Owner to record in its publisher slots: a thread host's token (negative), so a supervisor can reclaim them. */
+  readonly publisherOwner?: number;
   /** Owner to record in its subscriber slots (the supervisor's process id when it will restart a dead reader). */
   readonly slotOwner?: number;
 }

@@ -25,7 +25,7 @@ export interface LaunchedHost {
   next<T extends FromHost["type"]>(type: T, timeoutMs?: number): Promise<Extract<FromHost, { type: T }>>;
   /** Resolves when the host's thread or process has ended (immediately for a main host that stopped). */
   readonly exited: Promise<void>;
-  /** How it ended, once it has: an exit code or a signal. */
+  /** How it ended, once it has: an exit code or a signal, and the error it reported, if any. */
   exitInfo(): string | undefined;
   /** Process id of a process host; this process's id otherwise. */
   readonly pid: number;
@@ -60,6 +60,11 @@ class Mailbox extends EventEmitter {
 /** Starts one host. */
 export function launchHost(spec: HostSpec): LaunchedHost {
   const box = new Mailbox();
+  let reported: string | undefined;
+  box.on("message", (m: FromHost) => {
+    if (m.type === "failed") reported = m.message;
+  });
+  const info = (): string | undefined => (ending === undefined ? undefined : reported === undefined ? ending : `${ending}: ${reported}`);
   const next = <T extends FromHost["type"]>(type: T, timeoutMs = 30_000) => box.next(spec.hostName, type, timeoutMs);
   let ending: string | undefined;
   const markExit = (): void => {
@@ -79,7 +84,7 @@ export function launchHost(spec: HostSpec): LaunchedHost {
       send: (m) => worker.postMessage(m),
       next,
       exited,
-      exitInfo: () => ending,
+      exitInfo: info,
       pid: process.pid,
       kill: async () => void (await worker.terminate()),
     };
@@ -98,7 +103,7 @@ export function launchHost(spec: HostSpec): LaunchedHost {
       },
       next,
       exited,
-      exitInfo: () => ending,
+      exitInfo: info,
       pid: child.pid ?? 0,
       kill: async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

@@ -133,7 +133,16 @@ export class SessionEngine {
     for (const i of instances.filter((i) => i.placement !== "main")) {
       // A process reader that will be restarted is owned by this process, so that publishers wait for its successor.
       const slotOwner = i.placement === "process" && i.restart.policy !== "never" ? process.pid : undefined;
-      const hostSpec: HostSpec = { ...base, hostName: i.name, placement: i.placement, instances: [spec(i)], ...(slotOwner !== undefined ? { slotOwner } : {}) };
+      // A thread host marks its publisher slots with a token of its own, so that they can be reclaimed if it dies.
+      const publisherOwner = i.placement === "thread" ? -(instances.indexOf(i) + 1) : undefined;
+      const hostSpec: HostSpec = {
+        ...base,
+        hostName: i.name,
+        placement: i.placement,
+        instances: [spec(i)],
+        ...(slotOwner !== undefined ? { slotOwner } : {}),
+        ...(publisherOwner !== undefined ? { publisherOwner } : {}),
+      };
       supervisor.add(hostSpec, i.restart, i.handlerTimeoutMs);
     }
     const mains = instances.filter((i) => i.placement === "main");

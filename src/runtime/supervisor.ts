@@ -61,6 +61,8 @@ export interface InstanceStatus {
   readonly health: "ok" | "hung" | "down" | "starting";
   /** Milliseconds since the host's last heartbeat (-1 before the first). */
   readonly heartbeatAgeMs: number;
+  /** Failed, with a restart scheduled (its backoff is running). */
+  readonly restartPending: boolean;
   readonly reason?: string;
 }
 
@@ -170,6 +172,7 @@ export class Supervisor {
           restarts: s.policy.restarts,
           health: s.state === "initializing" || s.state === "created" ? "starting" : !running ? "down" : hung || s.hung !== undefined ? "hung" : "ok",
           heartbeatAgeMs: snap.heartbeatNs === 0 ? -1 : Math.max(0, (nowNs - snap.heartbeatNs) / 1e6),
+          restartPending: s.restartTimer !== undefined,
           ...(s.reason !== undefined ? { reason: s.reason } : {}),
         });
       });
@@ -197,9 +200,12 @@ export class Supervisor {
     const names = s.spec.instances.map((i) => i.name).join(", ");
     s.everFailed = true;
     sessionLine("error", `[${s.spec.hostName}] host of ${names} ${how}`);
-    this.#transition(s, "failed", how);
-    const decision = this.#running ? s.policy.next({ failed: host.exitInfo() !== "exit code 0" || s.hung !== undefined }, performance.now()) : undefined;
+    const decision = this.#running ? s.policy.next({ failed: !/^(exit code 0|stopped)$/.test(host.exitInfo() ?? "") || s.hung !== undefined }, performance.now()) : undefined;
+    this.#transition(s, "failed", how, { restartInMs: decision?.restart === true ? decision.delayMs : null });
     const space = this.#space;
+    // Its publisher slots go back to the topics (a claim it left in flight is recovered by its peers).
+    const owner = s.spec.placement === "process" ? host.pid : s.spec.publisherOwner;
+    if (owner !== undefined) for (const name of Object.keys(s.spec.topics)) space.topic(name).reclaimPublishers(owner);
     if (decision?.restart === true) {
       // Keep its subscriber slots for the successor; undo the park it can never end.
       for (const { topic, slot } of s.slots) space.topic(topic).orphanSubscriber(slot);
@@ -256,7 +262,7 @@ export class Supervisor {
     }
   }
 
-  #transition(s: Supervised, to: ResourceState, reason?: string): void {
+  #transition(s: Supervised, to: ResourceState, reason?: string, extra: object = {}): void {
     const from = s.state;
     if (from === to) return;
     if (!canTransition(from, to)) {
@@ -277,6 +283,7 @@ export class Supervisor {
         reason: reason ?? null,
         restarts: s.policy.restarts,
         time: Date.now(),
+        ...extra,
       });
     } catch (error) {
       debug("could not publish a lifecycle record: %s", (error as Error).message);

@@ -8,6 +8,13 @@
  */
 import {
   DETACHED_INDEX,
+  PUB_CLAIM_END_OFFSET,
+  PUB_CLAIM_START_OFFSET,
+  PUB_OWNER_OFFSET,
+  PUB_SLOT_LENGTH,
+  PUB_STATE_OFFSET,
+  SLOT_FREE,
+  TAIL_INDEX,
   NO_DOORBELL,
   READERS_PARKED_INDEX,
   SLOT_ACTIVE,
@@ -54,4 +61,42 @@ export function orphanSubscriber(seg: TopicSegment, slot: number): number | unde
   const parked = (seg.session.doorbellOffset(bell) + DOORBELL_PARKED_OFFSET) >> 2;
   if (Atomics.load(seg.session.i32, parked) !== 0) Atomics.sub(i32, READERS_PARKED_INDEX, 1); // its park never ends
   return bell;
+}
+
+/** Owner recorded in a publisher slot whose host is gone: no process has this id, so peers treat it as dead. */
+export const DEAD_OWNER = 0x7fffffff;
+
+/**
+ * Gives back the publisher slots of a host that is gone (`owner`: its process id, or the token its
+ * thread host used). A slot whose last claim is committed becomes free at once; one that may hold a
+ * claim in flight is marked with DEAD_OWNER, so that the next publisher waiting for its turn recovers
+ * the claim (see "Dead publishers" in RING_FORMAT.md) and a later call frees it. Returns the slots freed.
+ *
+ * @example
+ *   for (const name of topics) reclaimPublishers(space.topic(name).segment, deadPid);
+ */
+export function reclaimPublishers(seg: TopicSegment, owner: number): number {
+  const i32 = seg.i32;
+  const tail = Atomics.load(i32, TAIL_INDEX);
+  let freed = 0;
+  for (let slot = 0; slot < seg.maxPublishers; slot++) {
+    const base = (seg.pubTableOffset + slot * PUB_SLOT_LENGTH) >> 2;
+    const state = Atomics.load(i32, base + (PUB_STATE_OFFSET >> 2));
+    const slotOwner = i32[base + (PUB_OWNER_OFFSET >> 2)]!;
+    if (state === SLOT_DEAD) {
+      // Recovered by a peer: its claim was committed as padding.
+      if (Atomics.compareExchange(i32, base + (PUB_STATE_OFFSET >> 2), SLOT_DEAD, SLOT_FREE) === SLOT_DEAD) freed++;
+      continue;
+    }
+    if (state !== SLOT_ACTIVE || (slotOwner !== owner && slotOwner !== DEAD_OWNER)) continue;
+    const end = i32[base + (PUB_CLAIM_END_OFFSET >> 2)]!;
+    const start = i32[base + (PUB_CLAIM_START_OFFSET >> 2)]!;
+    // Committed (TAIL reached its end) or never claimed: nothing of it is in flight.
+    if (start === end || ((tail - end) | 0) >= 0) {
+      if (Atomics.compareExchange(i32, base + (PUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_FREE) === SLOT_ACTIVE) freed++;
+    } else {
+      i32[base + (PUB_OWNER_OFFSET >> 2)] = DEAD_OWNER;
+    }
+  }
+  return freed;
 }

@@ -18,7 +18,7 @@ import { SessionSegment } from "./session-segment.js";
 import { type TopicStats, readTopicStats } from "./stats.js";
 import { type SubscriberOptions, Subscriber } from "./subscriber.js";
 import { TopicSegment } from "./topic-segment.js";
-import { detachSubscriber, orphanSubscriber } from "./detach.js";
+import { detachSubscriber, orphanSubscriber, reclaimPublishers } from "./detach.js";
 import { TOPIC_DETACHED_OFFSET, TOPIC_RECOVERED_OFFSET } from "./ring-layout.js";
 
 /** Everything another thread or process needs to attach to a topic. */
@@ -96,6 +96,11 @@ export class Topic {
    */
   orphanSubscriber(slot: number): number | undefined {
     return orphanSubscriber(this.segment, slot);
+  }
+
+  /** Gives back the publisher slots of a host that is gone (its process id or thread-host token); returns how many were freed. */
+  reclaimPublishers(owner: number): number {
+    return reclaimPublishers(this.segment, owner);
   }
 
   /** Subscribers detached because their process died, and dead publishers' claims recovered. */

@@ -77,3 +77,32 @@ for (const { transport: kind } of TRANSPORTS) {
     });
   });
 }
+
+for (const { transport: kind } of TRANSPORTS) {
+  describe(`reclaiming a dead host's publisher slots over ${kind}`, () => {
+    before(() => {
+      transport = kind;
+    });
+    afterEach(closeSpaces);
+
+    test("committed slots are freed at once; a claim left in flight is recovered by a peer, then freed", () => {
+      const topic = topicOf({ capacity: 4096, maxFrame: 200 });
+      const sub = topic.subscriber({ wait: "spin" });
+      const token = -7;
+      const done = topic.publisher(token);
+      done.publish(frame(1));
+      assert.equal(topic.reclaimPublishers(token), 1, "its last claim was committed");
+      const dying = topic.publisher(token);
+      dying.claim(100); // dies before commit()
+      assert.equal(topic.reclaimPublishers(token), 0, "a claim in flight is not freed yet");
+      const peer = topic.publisher();
+      assert.equal(peer.publish(frame(2)), true, "the peer recovers the dead claim and commits after it");
+      assert.equal(topic.faults().recoveredClaims, 1);
+      assert.equal(topic.reclaimPublishers(token), 1, "the recovered slot is freed");
+      const seen: number[] = [];
+      sub.poll((f) => seen.push(f.buffer[f.offset]!));
+      assert.deepEqual(seen, [1, 2], "the partial frame is never delivered");
+      topic.publisher(token).publish(frame(3)); // a slot is free again
+    });
+  });
+}
