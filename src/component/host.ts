@@ -16,6 +16,10 @@
  *   await host.stop();
  */
 import { EtherError } from "../errors.js";
+import type { HealthReport } from "../lifecycle/index.js";
+import { HandlerFailure, type HandlerWatch, checkHealth, cleanupInstances, initializeInstance } from "./instance-hooks.js";
+
+export { HandlerFailure, type HandlerWatch } from "./instance-hooks.js";
 import { DictDecoder, DictEncoder, SCHEMA_DICT } from "../frame/index.js";
 import type { Doorbell, Publisher, Subscriber, Topic, WaitAlias, WaitStrategy } from "../transport/index.js";
 import { createWaitStrategy } from "../transport/index.js";
@@ -36,26 +40,6 @@ export interface HostedInstance {
   readonly watch?: HandlerWatch;
   /** A handler that throws ends the host (so a supervisor restarts it) instead of being logged and skipped. */
   readonly failOnHandlerError?: boolean;
-}
-
-/** Told around every handler call of one instance. */
-export interface HandlerWatch {
-  enterHandler(): void;
-  leaveHandler(): void;
-}
-
-/** Optional methods of a user's class that its host calls: `initialize()` after construction, `cleanup()` at stop. */
-interface LifecycleHooks {
-  initialize?: () => unknown;
-  cleanup?: () => unknown;
-}
-
-/** Thrown out of Host.run() when a handler of a fail-on-error instance threw. */
-export class HandlerFailure extends Error {
-  constructor(readonly instance: string, readonly method: string, readonly topic: string | undefined, override readonly cause: unknown) {
-    super(`handler ${method} of instance "${instance}"${topic === undefined ? "" : ` (topic "${topic}")`} threw: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = "HandlerFailure";
-  }
 }
 
 /** Where a log line comes from. */
@@ -80,7 +64,12 @@ export interface HostIO {
   heartbeat?(): void;
   /** Owner recorded in the host's publisher slots (default: the topic's). */
   readonly publisherOwner?: number;
+  /** Told when an instance's `healthCheck()` changes its answer (checked every HEALTH_INTERVAL_MS). */
+  health?(instance: string, report: HealthReport): void;
 }
+
+/** How often a host runs the `healthCheck()` of instances that define one. */
+export const HEALTH_INTERVAL_MS = 1000;
 
 /** Counts of what a host did. */
 export interface HostCounts {
@@ -132,6 +121,7 @@ export class Host {
   #strategy: WaitStrategy | undefined;
   #started = false;
   #stopped = false;
+  readonly #healthy = new Map<string, boolean>();
 
   constructor(specs: readonly HostedInstance[], io: HostIO) {
     this.#specs = specs;
@@ -159,9 +149,7 @@ export class Host {
       const target = new spec.Class(spec.kwargs);
       this.#targets.set(spec.name, target);
       bindInstance(target, this.#contextFor(spec.name));
-      // The user's own resource hook: open devices, load models. A throw fails the host's start.
-      const initialize = (target as LifecycleHooks).initialize;
-      if (typeof initialize === "function") await initialize.call(target);
+      await initializeInstance(target); // the user's own hook: open devices, load models; a throw fails the start
       const meta = componentMeta(spec.Class);
       for (const s of meta.subs) {
         const extra = io.subscriberOptions?.(this.#subscriptions.length, s.topic) ?? {};
@@ -203,10 +191,15 @@ export class Host {
     let yieldAt = performance.now() + YIELD_EVERY_MS;
     const heartbeat = this.#io.heartbeat;
     heartbeat?.();
+    let healthAt = performance.now() + HEALTH_INTERVAL_MS;
     while (!shouldStop()) {
       const work = (await this.#drain()) + (await this.#runDueTicks());
       if (performance.now() >= yieldAt) {
         heartbeat?.();
+        if (performance.now() >= healthAt) {
+          await checkHealth(this.#targets, this.#healthy, this.#io.health);
+          healthAt = performance.now() + HEALTH_INTERVAL_MS;
+        }
         await yieldToEventLoop();
         yieldAt = performance.now() + YIELD_EVERY_MS;
       }
@@ -220,6 +213,10 @@ export class Host {
         heartbeat?.();
       } else if (strategy.idle(0, Math.max(0, wait))) {
         heartbeat?.();
+        if (performance.now() >= healthAt) {
+          await checkHealth(this.#targets, this.#healthy, this.#io.health);
+          healthAt = performance.now() + HEALTH_INTERVAL_MS;
+        }
         await yieldToEventLoop();
         yieldAt = performance.now() + YIELD_EVERY_MS;
       }
@@ -234,16 +231,8 @@ export class Host {
     if (this.#stopped) return;
     this.#stopped = true;
     for (const target of this.#targets.values()) unbindInstance(target);
-    for (const [name, target] of [...this.#targets].reverse()) {
-      const cleanup = (target as LifecycleHooks).cleanup;
-      if (typeof cleanup !== "function") continue;
-      try {
-        await cleanup.call(target);
-      } catch (error) {
-        this.counts.handlerErrors++;
-        this.#io.log("error", `cleanup threw: ${error instanceof Error ? error.message : String(error)}`, { instance: name, method: "cleanup" });
-      }
-    }
+    const failures = await cleanupInstances(this.#targets, (name, message) => this.#io.log("error", message, { instance: name, method: "cleanup" }));
+    this.counts.handlerErrors += failures;
     for (const s of this.#subscriptions) s.sub.close();
     for (const { pub } of this.#publishers.values()) pub.close();
     this.#subscriptions.length = 0;

@@ -9,6 +9,7 @@
 export { RESOURCE_STATES, TRANSITIONS, canTransition, type ResourceState, type TransitionEvent, type TransitionListener } from "./resource-state.js";
 export {
   Resource,
+  runHealthCheck,
   type ResourceHooks,
   type ResourceOptions,
   type HealthCheckResult,

@@ -55,6 +55,27 @@ export interface HealthReport {
 }
 
 /**
+ * Runs one health check and normalizes its outcome: `undefined`/`true` healthy, `false` or a throw
+ * unhealthy (with why), `{ healthy, detail }` as given. Used by resources and by hosts for users' classes.
+ *
+ * @example
+ *   const { healthy, detail } = await runHealthCheck(() => camera.healthCheck());
+ */
+export async function runHealthCheck(check: () => HealthCheckResult | Promise<HealthCheckResult>): Promise<HealthReport> {
+  let result: HealthCheckResult;
+  try {
+    result = await check();
+  } catch (thrown) {
+    return { healthy: false, detail: `threw: ${thrown instanceof Error ? thrown.message : String(thrown)}` };
+  }
+  if (result === undefined || result === true) return { healthy: true };
+  if (result === false) return { healthy: false, detail: "returned false" };
+  const healthy = result.healthy === true;
+  const detail = result.detail ?? (healthy ? undefined : "reported unhealthy");
+  return detail === undefined ? { healthy } : { healthy, detail };
+}
+
+/**
  * The hooks a composed resource calls; every one is optional and may be async. A user class that
  * defines `initialize`, `cleanup`, `healthCheck` or `recover` can be passed as is.
  *
@@ -280,18 +301,8 @@ export class Resource {
    * @example
    *   const { healthy, detail } = await resource.runHealthCheck();
    */
-  async runHealthCheck(): Promise<HealthReport> {
-    let result: HealthCheckResult;
-    try {
-      result = await this.healthCheck();
-    } catch (thrown) {
-      return { healthy: false, detail: `threw: ${thrown instanceof Error ? thrown.message : String(thrown)}` };
-    }
-    if (result === undefined || result === true) return { healthy: true };
-    if (result === false) return { healthy: false, detail: "returned false" };
-    const healthy = result.healthy === true;
-    const detail = result.detail ?? (healthy ? undefined : "reported unhealthy");
-    return detail === undefined ? { healthy } : { healthy, detail };
+  runHealthCheck(): Promise<HealthReport> {
+    return runHealthCheck(() => this.healthCheck());
   }
 
   /**

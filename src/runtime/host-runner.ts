@@ -57,6 +57,11 @@ export class HostRunner {
         return options;
       },
       ...(spec.publisherOwner !== undefined ? { publisherOwner: spec.publisherOwner } : {}),
+      health: (instance, report) => {
+        if (report.healthy) this.log("info", `health check passes again${report.detail === undefined ? "" : `: ${report.detail}`}`, { instance, method: "healthCheck" });
+        else this.log("warn", `health check failed: ${report.detail ?? "unhealthy"}`, { instance, method: "healthCheck" });
+        this.#send({ type: "health", instance, healthy: report.healthy, ...(report.detail !== undefined ? { detail: report.detail } : {}) });
+      },
       heartbeat: () => {
         const now = monotonicNs();
         for (const e of entries) e.beat(now);

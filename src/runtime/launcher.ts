@@ -21,6 +21,8 @@ export interface LaunchedHost {
   readonly spec: HostSpec;
   /** Sends a control message. */
   send(message: ToHost): void;
+  /** Calls `listener` with every message the host sends. */
+  onMessage(listener: (message: FromHost) => void): void;
   /** Resolves with the next message of that type; rejects if the host fails or exits first. */
   next<T extends FromHost["type"]>(type: T, timeoutMs?: number): Promise<Extract<FromHost, { type: T }>>;
   /** Resolves when the host's thread or process has ended (immediately for a main host that stopped). */
@@ -83,6 +85,7 @@ export function launchHost(spec: HostSpec): LaunchedHost {
       spec,
       send: (m) => worker.postMessage(m),
       next,
+      onMessage: (listener) => void box.on("message", listener),
       exited,
       exitInfo: info,
       pid: process.pid,
@@ -102,6 +105,7 @@ export function launchHost(spec: HostSpec): LaunchedHost {
         if (child.connected) child.send(m);
       },
       next,
+      onMessage: (listener) => void box.on("message", listener),
       exited,
       exitInfo: info,
       pid: child.pid ?? 0,
@@ -134,6 +138,7 @@ export function launchHost(spec: HostSpec): LaunchedHost {
     spec,
     send: (m) => (runner === undefined ? pending.push(m) : runner.receive(m)),
     next,
+    onMessage: (listener) => void box.on("message", listener),
     exited: stopped,
     exitInfo: () => ending,
     pid: process.pid,

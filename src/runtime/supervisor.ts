@@ -57,8 +57,8 @@ export interface InstanceStatus {
   readonly pid: number;
   readonly state: ResourceState;
   readonly restarts: number;
-  /** "ok", "hung" (a handler over handler_timeout), "down" (not running), or "starting". */
-  readonly health: "ok" | "hung" | "down" | "starting";
+  /** "ok", "unhealthy" (its healthCheck() fails), "hung" (a handler over handler_timeout), "down" (not running), or "starting". */
+  readonly health: "ok" | "unhealthy" | "hung" | "down" | "starting";
   /** Milliseconds since the host's last heartbeat (-1 before the first). */
   readonly heartbeatAgeMs: number;
   /** Failed, with a restart scheduled (its backoff is running). */
@@ -170,7 +170,16 @@ export class Supervisor {
           pid: s.host?.pid ?? 0,
           state: s.state,
           restarts: s.policy.restarts,
-          health: s.state === "initializing" || s.state === "created" ? "starting" : !running ? "down" : hung || s.hung !== undefined ? "hung" : "ok",
+          health:
+            s.state === "initializing" || s.state === "created"
+              ? "starting"
+              : !running
+                ? "down"
+                : hung || s.hung !== undefined
+                  ? "hung"
+                  : s.state === "degraded"
+                    ? "unhealthy"
+                    : "ok",
           heartbeatAgeMs: snap.heartbeatNs === 0 ? -1 : Math.max(0, (nowNs - snap.heartbeatNs) / 1e6),
           restartPending: s.restartTimer !== undefined,
           ...(s.reason !== undefined ? { reason: s.reason } : {}),
@@ -187,6 +196,12 @@ export class Supervisor {
     s.host = host;
     s.hung = undefined;
     void host.exited.then(() => this.#onExit(s, host));
+    host.onMessage((m) => {
+      if (m.type !== "health" || s.host !== host) return;
+      // An unhealthy instance is degraded until its check passes again (a hang is the watchdog's business).
+      if (!m.healthy && s.state === "ready") this.#transition(s, "degraded", `health check of ${m.instance} failed: ${m.detail ?? "unhealthy"}`);
+      else if (m.healthy && s.state === "degraded" && s.hung === undefined) this.#transition(s, "ready", `health check of ${m.instance} passes again`);
+    });
     const subscribed = await host.next("subscribed", SUBSCRIBE_DEADLINE_MS);
     s.doorbell = subscribed.doorbell;
     s.slots = subscribed.slots;

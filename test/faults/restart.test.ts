@@ -2,46 +2,13 @@
 // stream, a handler that always throws, and a hung handler. The supervisor restarts by policy with
 // backoff, a restarted reader resumes its cursor (nothing lost, duplicates only for frames in flight),
 // and the rest of the session runs on.
-import { afterEach, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Ether, type InstanceStatus } from "../../src/index.js";
-import { DictDecoder } from "../../src/frame/index.js";
-import type { Subscriber } from "../../src/transport/index.js";
 import { listSegments, sessionPrefix } from "../../src/native/platform.js";
-import { distPath } from "../helpers/paths.js";
+import { C, drain, session, shutdownAfterEach, until } from "./helpers.js";
 
-const cwd = distPath("test/faults/fixtures");
-const C = (name: string): string => `./components.js#${name}`;
-let running: Ether | undefined;
-
-afterEach(async () => {
-  await running?.shutdown();
-  running = undefined;
-});
-
-async function session(config: object): Promise<Ether> {
-  running = new Ether();
-  await running.tap({ config, cwd });
-  return running;
-}
-
-/** Reads every waiting message of `sub`, decoded and copied. */
-function drain(sub: Subscriber, into: Record<string, unknown>[]): void {
-  const decoder = new DictDecoder();
-  sub.poll((f) => into.push(structuredClone(decoder.decode(f.buffer, f.offset, f.length))));
-}
-
-/** Polls status() until `ok` holds for the instance (or the hang guard fires). */
-async function until(ether: Ether, instance: string, ok: (s: InstanceStatus) => boolean, what: string, limitMs = 30_000): Promise<InstanceStatus> {
-  const deadline = performance.now() + limitMs;
-  for (;;) {
-    const s = ether.status().find((x) => x.instance === instance)!;
-    if (ok(s)) return s;
-    if (performance.now() > deadline) assert.fail(`${instance}: ${what} did not happen; status ${JSON.stringify(s)}`);
-    await sleep(2);
-  }
-}
+shutdownAfterEach();
 
 test("kill -9 of a process-placed reader 20 times during a block stream: every number arrives, restarts counted", { timeout: 240_000 }, async () => {
   const COUNT = 30_000;
