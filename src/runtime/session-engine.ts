@@ -30,9 +30,6 @@ const debug = namespace("session");
 
 /** How long shutdown waits for in-flight messages to be handled before it stops the hosts. */
 const DRAIN_DEADLINE_MS = 2000;
-/** How long a host may take to stop before it is killed. */
-const STOP_DEADLINE_MS = 5000;
-
 /** Topic on which every instance state change is published: `{ host, instances, placement, from, to, reason, restarts, time }`. */
 export const LIFECYCLE_TOPIC = "ether/lifecycle";
 
@@ -176,7 +173,7 @@ export class SessionEngine {
       supervisor.halt();
       await this.#drain(DRAIN_DEADLINE_MS);
       for (const s of [...supervisor.all].reverse()) {
-        const r = await supervisor.stop(s, STOP_DEADLINE_MS);
+        const r = await supervisor.stop(s);
         handlerErrors += r.handlerErrors;
         invalid += r.invalid;
         failed ||= r.killed || s.everFailed;

@@ -14,8 +14,7 @@
  *   await supervisor.launchAll(); supervisor.goAll();
  */
 import { namespace, sessionLine } from "../log.js";
-import { canTransition, type ResourceState } from "../lifecycle/resource-state.js";
-import { RestartPolicy, type RestartOptions } from "../lifecycle/restart-policy.js";
+import { Resource, RestartPolicy, type ResourceState, type RestartOptions, type TransitionEvent } from "../lifecycle/index.js";
 import { Doorbell, InstanceEntry, type SharedSpace } from "../transport/index.js";
 import type { HostSpec } from "./host-spec.js";
 import { type LaunchedHost, launchHost } from "./launcher.js";
@@ -24,6 +23,8 @@ const debug = namespace("supervisor");
 
 /** How long a (re)started host may take to subscribe. */
 const SUBSCRIBE_DEADLINE_MS = 30_000;
+/** How long a host may take to stop before it is killed. */
+const STOP_DEADLINE_MS = 5000;
 
 /** State codes in the instance table (RING_FORMAT.md). */
 const STATE_CODES: Readonly<Record<ResourceState, number>> = { created: 0, initializing: 1, ready: 2, degraded: 3, failed: 4, closing: 5, closed: 6 };
@@ -34,9 +35,9 @@ export interface Supervised {
   readonly policy: RestartPolicy;
   readonly handlerTimeoutMs: number;
   readonly entries: InstanceEntry[];
+  /** The instance's lifecycle (states, transitions, owed cleanup), driven by the supervisor. */
+  resource: Resource;
   host: LaunchedHost | undefined;
-  state: ResourceState;
-  reason: string | undefined;
   doorbell: number | undefined;
   slots: readonly { topic: string; slot: number }[];
   /** Set when the watchdog killed the host, so its exit reads as a hang. */
@@ -46,6 +47,10 @@ export interface Supervised {
   restartTimer: NodeJS.Timeout | undefined;
   /** True once anything went wrong with it (crash, hang, failed start). */
   everFailed: boolean;
+  /** The backoff of the restart decided at the last failure (null: none), for the lifecycle record. */
+  restartInMs: number | null;
+  /** What the host reported when it stopped. */
+  stopped: { handlerErrors: number; invalid: number; killed: boolean };
 }
 
 /** One line of status(): an instance, where it runs, its state, restarts and health. */
@@ -57,6 +62,8 @@ export interface InstanceStatus {
   readonly pid: number;
   readonly state: ResourceState;
   readonly restarts: number;
+  /** True once it crashed, hung or failed to start, even if it was restarted since. */
+  readonly failed: boolean;
   /** "ok", "unhealthy" (its healthCheck() fails), "hung" (a handler over handler_timeout), "down" (not running), or "starting". */
   readonly health: "ok" | "unhealthy" | "hung" | "down" | "starting";
   /** Milliseconds since the host's last heartbeat (-1 before the first). */
@@ -92,16 +99,19 @@ export class Supervisor {
       policy: new RestartPolicy(restart, `instances.${spec.hostName}.restart`),
       handlerTimeoutMs,
       entries,
+      resource: undefined as unknown as Resource,
       host: undefined,
-      state: "created",
-      reason: undefined,
       doorbell: undefined,
       slots: [],
       hung: undefined,
       watch: { calls: -1, since: 0 },
       restartTimer: undefined,
       everFailed: false,
+      restartInMs: null,
+      stopped: { handlerErrors: 0, invalid: 0, killed: false },
     };
+    s.resource = new Resource(spec.hostName, { initialize: () => this.#launch(s), cleanup: () => this.#stopHost(s) });
+    s.resource.onTransition((event) => this.#published(s, event));
     this.#all.push(s);
     return s;
   }
@@ -114,7 +124,7 @@ export class Supervisor {
   /** Phase one for every host: launch and wait until each has subscribed. Kills them all if one fails. */
   async launchAll(): Promise<void> {
     try {
-      await Promise.all(this.#all.map((s) => this.#launch(s)));
+      await Promise.all(this.#all.map((s) => s.resource.start()));
     } catch (error) {
       await Promise.all(this.#all.map((s) => s.host?.kill()));
       throw error;
@@ -128,7 +138,6 @@ export class Supervisor {
       const where = s.spec.placement === "main" ? "main thread" : s.spec.placement;
       sessionLine("info", `Started ${s.spec.instances.map((i) => i.name).join(", ")} (${where})`);
       s.host!.send({ type: "go" });
-      this.#transition(s, "ready");
     }
     const timeouts = this.#all.map((s) => s.handlerTimeoutMs).filter((t) => t > 0);
     if (timeouts.length > 0) {
@@ -148,11 +157,6 @@ export class Supervisor {
     }
   }
 
-  /** Moves `s` to `to` (legal transitions only), records it in the instance table and publishes it. */
-  transition(s: Supervised, to: ResourceState, reason?: string): void {
-    this.#transition(s, to, reason);
-  }
-
   /** The status of every instance. */
   status(): InstanceStatus[] {
     const now = performance.now();
@@ -161,36 +165,38 @@ export class Supervisor {
     for (const s of this.#all) {
       s.spec.instances.forEach((instance, k) => {
         const snap = s.entries[k]!.snapshot();
-        const running = s.state === "ready" || s.state === "degraded";
+        const state = s.resource.state;
+        const running = state === "ready" || state === "degraded";
         const hung = running && s.handlerTimeoutMs > 0 && snap.inHandler && now - s.watch.since > s.handlerTimeoutMs;
         out.push({
           instance: instance.name,
           host: s.spec.hostName,
           placement: s.spec.placement,
           pid: s.host?.pid ?? 0,
-          state: s.state,
+          state,
           restarts: s.policy.restarts,
+          failed: s.everFailed,
           health:
-            s.state === "initializing" || s.state === "created"
+            state === "initializing" || state === "created"
               ? "starting"
               : !running
                 ? "down"
                 : hung || s.hung !== undefined
                   ? "hung"
-                  : s.state === "degraded"
+                  : state === "degraded"
                     ? "unhealthy"
                     : "ok",
           heartbeatAgeMs: snap.heartbeatNs === 0 ? -1 : Math.max(0, (nowNs - snap.heartbeatNs) / 1e6),
           restartPending: s.restartTimer !== undefined,
-          ...(s.reason !== undefined ? { reason: s.reason } : {}),
+          ...(s.resource.reason !== undefined ? { reason: s.resource.reason } : {}),
         });
       });
     }
     return out;
   }
 
+  /** The resource's initialize(): launch the host and wait until it subscribed; on a restart, also let it run. */
   async #launch(s: Supervised): Promise<void> {
-    this.#transition(s, "initializing", s.policy.restarts > 0 ? `restart ${s.policy.restarts}` : undefined);
     debug("launching %s (%s)", s.spec.hostName, s.spec.placement);
     const host = launchHost(s.spec);
     s.host = host;
@@ -199,24 +205,28 @@ export class Supervisor {
     host.onMessage((m) => {
       if (m.type !== "health" || s.host !== host) return;
       // An unhealthy instance is degraded until its check passes again (a hang is the watchdog's business).
-      if (!m.healthy && s.state === "ready") this.#transition(s, "degraded", `health check of ${m.instance} failed: ${m.detail ?? "unhealthy"}`);
-      else if (m.healthy && s.state === "degraded" && s.hung === undefined) this.#transition(s, "ready", `health check of ${m.instance} passes again`);
+      const state = s.resource.state;
+      if (!m.healthy && state === "ready") s.resource.markDegraded(`health check of ${m.instance} failed: ${m.detail ?? "unhealthy"}`);
+      else if (m.healthy && state === "degraded" && s.hung === undefined) s.resource.markRecovered(`health check of ${m.instance} passes again`);
     });
     const subscribed = await host.next("subscribed", SUBSCRIBE_DEADLINE_MS);
     s.doorbell = subscribed.doorbell;
     s.slots = subscribed.slots;
+    if (this.#running) host.send({ type: "go" }); // a restart: the session is already running
   }
 
   /** A host ended. Expected while stopping; otherwise it crashed or hung: restart by policy, or give up. */
   #onExit(s: Supervised, host: LaunchedHost): void {
-    if (s.host !== host || s.state === "closing" || s.state === "closed") return;
-    if (!this.#running && s.state !== "initializing") return;
+    const state = s.resource.state;
+    if (s.host !== host || (state !== "initializing" && state !== "ready" && state !== "degraded")) return;
+    if (!this.#running && state !== "initializing") return;
     const how = s.hung ?? `exited unexpectedly (${host.exitInfo() ?? "unknown cause"})`;
     const names = s.spec.instances.map((i) => i.name).join(", ");
     s.everFailed = true;
     sessionLine("error", `[${s.spec.hostName}] host of ${names} ${how}`);
     const decision = this.#running ? s.policy.next({ failed: !/^(exit code 0|stopped)$/.test(host.exitInfo() ?? "") || s.hung !== undefined }, performance.now()) : undefined;
-    this.#transition(s, "failed", how, { restartInMs: decision?.restart === true ? decision.delayMs : null });
+    s.restartInMs = decision?.restart === true ? decision.delayMs : null;
+    s.resource.markFailed(how);
     const space = this.#space;
     // Its publisher slots go back to the topics (a claim it left in flight is recovered by its peers).
     const owner = s.spec.placement === "process" ? host.pid : s.spec.publisherOwner;
@@ -247,14 +257,11 @@ export class Supervisor {
   async #restart(s: Supervised): Promise<void> {
     if (!this.#running) return;
     try {
-      await this.#launch(s);
+      await s.resource.start(`restart ${s.policy.restarts}`);
     } catch (error) {
       debug("restart of %s failed: %s", s.spec.hostName, (error as Error).message);
       return; // its exit is handled by #onExit (policy again)
     }
-    if (!this.#running) return;
-    s.host!.send({ type: "go" });
-    this.#transition(s, "ready", `restarted (${s.policy.restarts})`);
     sessionLine("info", `[${s.spec.hostName}] restarted (restart ${s.policy.restarts})`);
   }
 
@@ -262,7 +269,7 @@ export class Supervisor {
   #checkHandlers(): void {
     const now = performance.now();
     for (const s of this.#all) {
-      if (s.handlerTimeoutMs <= 0 || s.state !== "ready" || s.host === undefined) continue;
+      if (s.handlerTimeoutMs <= 0 || s.resource.state !== "ready" || s.host === undefined) continue;
       const snap = s.entries[0]!.snapshot();
       if (!snap.inHandler || snap.handlerCalls !== s.watch.calls) {
         s.watch = { calls: snap.inHandler ? snap.handlerCalls : -1, since: now };
@@ -271,60 +278,62 @@ export class Supervisor {
       const ran = now - s.watch.since;
       if (ran <= s.handlerTimeoutMs) continue;
       s.hung = `handler hung for over ${Math.round(ran)} ms (handler_timeout ${s.handlerTimeoutMs} ms); killed by the watchdog`;
-      this.#transition(s, "degraded", s.hung);
+      s.resource.markDegraded(s.hung);
       sessionLine("error", `[${s.spec.hostName}] ${s.hung}`);
       void s.host.kill();
     }
   }
 
-  #transition(s: Supervised, to: ResourceState, reason?: string, extra: object = {}): void {
-    const from = s.state;
-    if (from === to) return;
-    if (!canTransition(from, to)) {
-      debug("%s: ignoring %s -> %s", s.spec.hostName, from, to);
-      return;
-    }
-    s.state = to;
-    s.reason = reason;
-    for (const e of s.entries) e.setState(STATE_CODES[to]);
-    debug("%s: %s -> %s %s", s.spec.hostName, from, to, reason ?? "");
+  /** Every transition of an instance: into the instance table, and onto ether/lifecycle. */
+  #published(s: Supervised, event: TransitionEvent): void {
+    for (const e of s.entries) e.setState(STATE_CODES[event.to]);
+    debug("%s: %s -> %s %s", s.spec.hostName, event.from, event.to, event.reason ?? "");
     try {
       this.#publish({
         host: s.spec.hostName,
         instances: s.spec.instances.map((i) => i.name),
         placement: s.spec.placement,
-        from,
-        to,
-        reason: reason ?? null,
+        from: event.from,
+        to: event.to,
+        reason: event.reason ?? null,
         restarts: s.policy.restarts,
-        time: Date.now(),
-        ...extra,
+        time: event.time,
+        ...(event.to === "failed" ? { restartInMs: s.restartInMs } : {}),
       });
     } catch (error) {
       debug("could not publish a lifecycle record: %s", (error as Error).message);
     }
   }
 
-  /** Stops one host (closing → closed): asks it to stop, rings it, waits up to `deadlineMs`, then kills it. */
-  async stop(s: Supervised, deadlineMs: number): Promise<{ handlerErrors: number; invalid: number; killed: boolean }> {
+  /** Closes one instance (closing → closed); its cleanup stops the host. Resolves with what the host reported. */
+  async stop(s: Supervised): Promise<{ handlerErrors: number; invalid: number; killed: boolean }> {
+    try {
+      await s.resource.close("session shutdown");
+    } catch (error) {
+      sessionLine("error", `[${s.spec.hostName}] ${(error as Error).message}`);
+    }
+    return s.stopped;
+  }
+
+  /**
+   * The resource's cleanup(): asks a running host to stop, rings it, waits up to STOP_DEADLINE_MS,
+   * then kills it. A host that is gone already needs nothing.
+   */
+  async #stopHost(s: Supervised): Promise<void> {
     const host = s.host;
-    if (host === undefined || s.state === "failed" || s.state === "closed") return { handlerErrors: 0, invalid: 0, killed: false };
-    this.#transition(s, "closing");
+    if (host === undefined || host.exitInfo() !== undefined) return;
     host.send({ type: "stop" });
     if (s.doorbell !== undefined) Doorbell.ring(this.#space.session, this.#space.store.waitOps, s.doorbell);
-    let result = { handlerErrors: 0, invalid: 0, killed: false };
     try {
-      const report = await host.next("stopped", deadlineMs);
-      result = { handlerErrors: report.counts.handlerErrors, invalid: report.counts.invalid, killed: false };
+      const report = await host.next("stopped", STOP_DEADLINE_MS);
+      s.stopped = { handlerErrors: report.counts.handlerErrors, invalid: report.counts.invalid, killed: false };
     } catch (error) {
       sessionLine("error", `[${s.spec.hostName}] ${(error as Error).message}; killing it`);
       await host.kill();
-      result.killed = true;
+      s.stopped = { ...s.stopped, killed: true };
     }
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([host.exited, new Promise((r) => (timer = setTimeout(r, deadlineMs)))]);
+    await Promise.race([host.exited, new Promise((r) => (timer = setTimeout(r, STOP_DEADLINE_MS)))]);
     clearTimeout(timer);
-    this.#transition(s, "closed");
-    return result;
   }
 }

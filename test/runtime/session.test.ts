@@ -171,7 +171,8 @@ test("a host that dies is reported (log, status, ether/lifecycle); the rest runs
   assert.ok(records.some((r) => r.host === "doubler" && r.to === "failed"), "the failure was published on ether/lifecycle");
   const report = await ether.shutdown();
   assert.equal(report.failed, true);
-  assert.deepEqual(ether.status().map((h) => h.state).sort(), ["closed", "closed", "failed"]);
+  assert.deepEqual(ether.status().map((h) => h.state), ["closed", "closed", "closed"], "every instance is closed after shutdown");
+  assert.deepEqual(ether.status().map((h) => `${h.instance}:${h.failed}`), ["source:false", "doubler:true", "relay:false"]);
   assert.deepEqual(listSegments(sessionPrefix(ether.sessionId!)), []);
 });
 
