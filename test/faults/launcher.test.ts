@@ -100,7 +100,6 @@ test("kill -9 of the launcher: no process of the session survives, and the next 
   await exited;
   for (let i = 0; i < 2000 && hosts.some(alive); i++) await sleep(5); // hang guard, not a threshold
   assert.deepEqual(hosts.filter(alive), [], "the children died with the launcher (parent-death signal)");
-  assert.notDeepEqual(listSegments(sessionPrefix(run.sessionId)), [], "a killed launcher cannot clean up");
   const next = SharedSpace.create({ transport: "shm" });
   try {
     assert.deepEqual(listSegments(sessionPrefix(run.sessionId)), [], "the next start reaped the dead session's segments");
