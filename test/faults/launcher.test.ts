@@ -30,8 +30,8 @@ interface Launch {
 }
 
 /** Starts `ether run` on the loaded config and resolves once the session has started. */
-async function launch(journal: string): Promise<Launch> {
-  const child = spawn(process.execPath, [CLI, "run", CONFIG], {
+async function launch(journal: string, config = CONFIG): Promise<Launch> {
+  const child = spawn(process.execPath, [CLI, "run", config], {
     cwd: projectRoot,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ETHER_TEST_JOURNAL: journal },
@@ -106,4 +106,22 @@ test("kill -9 of the launcher: no process of the session survives, and the next 
   } finally {
     next.close();
   }
+});
+
+test("a second SIGINT exits at once (130) while a graceful shutdown waits; the children go with it", { timeout: 120_000 }, async () => {
+  const run = await launch(join(scratch, "slow.journal"), join(projectRoot, "test/faults/fixtures/slow-cleanup.yaml"));
+  const hosts = childrenOf(run.child.pid!);
+  const exited = once(run.child, "exit");
+  run.child.kill("SIGINT");
+  for (let i = 0; i < 2000 && !run.output().includes("Shutting down Ether session"); i++) await sleep(5);
+  assert.match(run.output(), /Shutting down Ether session/);
+  run.child.kill("SIGINT");
+  const [code] = await exited;
+  assert.equal(code, 130, run.output());
+  assert.match(run.output(), /second SIGINT: exiting without cleanup/);
+  assert.doesNotMatch(run.output(), /Ether system shutdown complete/);
+  for (let i = 0; i < 2000 && hosts.some(alive); i++) await sleep(5); // hang guard, not a threshold
+  assert.deepEqual(hosts.filter(alive), [], "the process host died with the launcher");
+  SharedSpace.create({ transport: "shm" }).close(); // reaps what the forced exit left behind
+  assert.deepEqual(listSegments(sessionPrefix(run.sessionId)), []);
 });
