@@ -24,6 +24,7 @@ import { LOG_TOPIC } from "./host-runner.js";
 import type { HostSpec, HostedInstanceSpec } from "./host-spec.js";
 import type { InstanceConfig } from "./config/index.js";
 import { type InstanceStatus, Supervisor } from "./supervisor.js";
+import { Resource } from "../lifecycle/index.js";
 import { registryMethods } from "./registry.js";
 
 const debug = namespace("session");
@@ -51,12 +52,22 @@ export class SessionEngine {
   readonly #handles: Record<string, TopicHandle>;
   #supervisor: Supervisor | undefined;
   #state: "tapped" | "started" | "stopping" | "stopped" = "tapped";
+  /** Publishes lifecycle records on ether/lifecycle from this thread. */
+  readonly #lifecycle: { publish(message: object): void };
+  /** The session's segments as a resource: ready from tap, unlinked by its cleanup at shutdown. */
+  readonly #segments: Resource;
 
   private constructor(config: SessionConfig, space: SharedSpace, handles: Record<string, TopicHandle>) {
     this.config = config;
     this.space = space;
     this.id = space.sessionId;
     this.#handles = handles;
+    this.#lifecycle = lifecyclePublisher(space.topic(LIFECYCLE_TOPIC));
+    this.#segments = new Resource("segments", { cleanup: () => space.close() });
+    this.#segments.onTransition((e) => {
+      if (e.to === "closed") return; // the topic is gone with the segments
+      this.#lifecycle.publish({ resource: "segments", session: this.id, from: e.from, to: e.to, reason: e.reason ?? null, time: e.time });
+    });
   }
 
   /** Validates the config (a YAML path or an object), loads the classes, and creates the topics. Nothing runs yet. */
@@ -101,7 +112,9 @@ export class SessionEngine {
       space.close();
       throw error;
     }
-    return new SessionEngine(config, space, handles);
+    const engine = new SessionEngine(config, space, handles);
+    await engine.#segments.start();
+    return engine;
   }
 
   /** Launches the hosts; resolves once every host is running (every subscriber exists before any @start runs). */
@@ -116,8 +129,7 @@ export class SessionEngine {
       wait: this.config.session.wait,
       logLevel: this.config.session.logLevel,
     };
-    const lifecycle = lifecyclePublisher(this.space.topic(LIFECYCLE_TOPIC));
-    const supervisor = new Supervisor(this.space, (record) => lifecycle.publish(record));
+    const supervisor = new Supervisor(this.space, (record) => this.#lifecycle.publish(record));
     this.#supervisor = supervisor;
     const instances = this.config.instances;
     const spec = (i: InstanceConfig): HostedInstanceSpec => ({
@@ -147,7 +159,7 @@ export class SessionEngine {
     try {
       await supervisor.launchAll();
     } catch (error) {
-      this.space.close();
+      await this.#closeSegments("the session failed to start");
       this.#state = "stopped";
       throw error;
     }
@@ -180,10 +192,19 @@ export class SessionEngine {
         restarts += s.policy.restarts;
       }
     }
-    this.space.close();
+    await this.#closeSegments("session shutdown");
     this.#state = "stopped";
     sessionLine("info", "Ether system shutdown complete");
     return { failed: failed || handlerErrors > 0, handlerErrors, invalid, restarts };
+  }
+
+  /** Closes the segments resource: its cleanup unlinks every segment of the session. */
+  async #closeSegments(reason: string): Promise<void> {
+    try {
+      await this.#segments.close(reason);
+    } catch (error) {
+      sessionLine("error", `could not remove the session's segments: ${(error as Error).message}`);
+    }
   }
 
   /** Session state. */

@@ -290,6 +290,7 @@ export class Supervisor {
     debug("%s: %s -> %s %s", s.spec.hostName, event.from, event.to, event.reason ?? "");
     try {
       this.#publish({
+        resource: `instance ${s.spec.hostName}`,
         host: s.spec.hostName,
         instances: s.spec.instances.map((i) => i.name),
         placement: s.spec.placement,

@@ -22,4 +22,8 @@ test("a failing healthCheck() degrades the instance; passing again restores it",
   drain(lifecycle, records);
   assert.deepEqual(records.filter((r) => r.host === "moody").map((r) => r.to), ["initializing", "ready", "degraded", "ready"]);
   assert.equal((await ether.shutdown()).failed, false, "an instance that recovered did not fail");
+  const after: Record<string, unknown>[] = [];
+  drain(lifecycle, after);
+  const closing = after.map((r) => `${r.resource as string}:${r.to as string}`);
+  assert.deepEqual(closing, ["instance moody:closing", "instance moody:closed", "instance counter:closing", "instance counter:closed", "segments:closing"], "stopped in reverse order, the segments last");
 });
