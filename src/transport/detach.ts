@@ -6,8 +6,14 @@
  * @example
  *   if (detachSubscriber(segment, slot)) log("detached a dead reader");
  */
+import { isOwnerAlive } from "./liveness.js";
 import {
   DETACHED_INDEX,
+  FRAME_FLAG_PADDING,
+  FRAME_HEADER_LENGTH,
+  HEAD_INDEX,
+  RECOVERED_INDEX,
+  TURN_WAITERS_INDEX,
   PUB_CLAIM_END_OFFSET,
   PUB_CLAIM_START_OFFSET,
   PUB_OWNER_OFFSET,
@@ -63,6 +69,54 @@ export function orphanSubscriber(seg: TopicSegment, slot: number): number | unde
   return bell;
 }
 
+/**
+ * Recovers claims at TAIL whose publisher is gone, one after the other: each becomes padding and is
+ * committed, so the commits after it can go on (the partial frame is never delivered). A publisher is
+ * gone when its owner is DEAD_OWNER, or, with `probe`, when the system says its process no longer
+ * exists (a syscall, so callers probe only now and then). Stops at a claim whose publisher lives.
+ * Publishers waiting for their turn are woken. Returns the claims recovered.
+ *
+ * @example
+ *   recoverDeadClaims(segment, false);   // after a supervisor marked a dead host's slots
+ */
+export function recoverDeadClaims(seg: TopicSegment, probe: boolean): number {
+  const i32 = seg.i32;
+  let recovered = 0;
+  for (;;) {
+    const tail = Atomics.load(i32, TAIL_INDEX);
+    if (Atomics.load(i32, HEAD_INDEX) === tail) break;
+    let dead = -1;
+    for (let slot = 0; slot < seg.maxPublishers; slot++) {
+      const base = (seg.pubTableOffset + slot * PUB_SLOT_LENGTH) >> 2;
+      if (Atomics.load(i32, base + (PUB_STATE_OFFSET >> 2)) !== SLOT_ACTIVE) continue;
+      if (Atomics.load(i32, base + (PUB_CLAIM_START_OFFSET >> 2)) !== tail) continue;
+      const owner = i32[base + (PUB_OWNER_OFFSET >> 2)]!;
+      const gone = owner === DEAD_OWNER || (probe && !isOwnerAlive(owner));
+      if (!gone) return recovered; // a live publisher holds the turn
+      dead = slot;
+    }
+    if (dead < 0) break;
+    const base = (seg.pubTableOffset + dead * PUB_SLOT_LENGTH) >> 2;
+    if (Atomics.compareExchange(i32, base + (PUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_DEAD) !== SLOT_ACTIVE) break;
+    const end = Atomics.load(i32, base + (PUB_CLAIM_END_OFFSET >> 2));
+    for (let at = tail; at !== end; ) {
+      const remaining = seg.capacity - (at & seg.mask);
+      const chunk = Math.min(remaining, (end - at) >>> 0);
+      if (chunk >= FRAME_HEADER_LENGTH) {
+        const p = (seg.dataOffset + (at & seg.mask)) >> 2;
+        i32[p] = chunk - FRAME_HEADER_LENGTH;
+        i32[p + 1] = FRAME_FLAG_PADDING;
+      }
+      at = (at + chunk) | 0;
+    }
+    Atomics.store(i32, TAIL_INDEX, end); // SYNC tail
+    Atomics.add(i32, RECOVERED_INDEX, 1);
+    recovered++;
+    if (Atomics.load(i32, TURN_WAITERS_INDEX) !== 0) seg.waitOps.wake(i32, TAIL_INDEX, 0x7fffffff); // SYNC turn
+  }
+  return recovered;
+}
+
 /** Owner recorded in a publisher slot whose host is gone: no process has this id, so peers treat it as dead. */
 export const DEAD_OWNER = 0x7fffffff;
 
@@ -77,6 +131,14 @@ export const DEAD_OWNER = 0x7fffffff;
  */
 export function reclaimPublishers(seg: TopicSegment, owner: number): number {
   const i32 = seg.i32;
+  // Mark its slots first, so that a claim it left at TAIL (and any dead ones behind it) is recovered now.
+  for (let slot = 0; slot < seg.maxPublishers; slot++) {
+    const base = (seg.pubTableOffset + slot * PUB_SLOT_LENGTH) >> 2;
+    if (Atomics.load(i32, base + (PUB_STATE_OFFSET >> 2)) === SLOT_ACTIVE && i32[base + (PUB_OWNER_OFFSET >> 2)] === owner) {
+      i32[base + (PUB_OWNER_OFFSET >> 2)] = DEAD_OWNER;
+    }
+  }
+  recoverDeadClaims(seg, false);
   const tail = Atomics.load(i32, TAIL_INDEX);
   let freed = 0;
   for (let slot = 0; slot < seg.maxPublishers; slot++) {
@@ -88,14 +150,12 @@ export function reclaimPublishers(seg: TopicSegment, owner: number): number {
       if (Atomics.compareExchange(i32, base + (PUB_STATE_OFFSET >> 2), SLOT_DEAD, SLOT_FREE) === SLOT_DEAD) freed++;
       continue;
     }
-    if (state !== SLOT_ACTIVE || (slotOwner !== owner && slotOwner !== DEAD_OWNER)) continue;
+    if (state !== SLOT_ACTIVE || slotOwner !== DEAD_OWNER) continue;
     const end = i32[base + (PUB_CLAIM_END_OFFSET >> 2)]!;
     const start = i32[base + (PUB_CLAIM_START_OFFSET >> 2)]!;
     // Committed (TAIL reached its end) or never claimed: nothing of it is in flight.
     if (start === end || ((tail - end) | 0) >= 0) {
       if (Atomics.compareExchange(i32, base + (PUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_FREE) === SLOT_ACTIVE) freed++;
-    } else {
-      i32[base + (PUB_OWNER_OFFSET >> 2)] = DEAD_OWNER;
     }
   }
   return freed;

@@ -59,7 +59,7 @@ import {
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
-import { detachSubscriber } from "./detach.js";
+import { detachSubscriber, recoverDeadClaims } from "./detach.js";
 
 const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
@@ -341,8 +341,9 @@ export class Publisher {
   /**
    * Another publisher claimed before us and has not committed yet: spin briefly, then sleep on TAIL
    * (announced in TURN_WAITERS, so the committer wakes us; a publisher preempted in the middle of its
-   * frame gets the core back meanwhile). After LIVENESS_CHECK_MS without progress, check whether the
-   * publisher holding the turn died.
+   * frame gets the core back meanwhile). Every 32 sleeps, recover the claim at TAIL if its publisher is
+   * known to be gone (owner DEAD_OWNER, set by a supervisor); after LIVENESS_CHECK_MS without progress,
+   * also ask the system whether the holder's process still exists.
    */
   #awaitTurn(start: number): void {
     const i32 = this.#i32;
@@ -357,46 +358,10 @@ export class Publisher {
       if ((round & 31) !== 0) continue;
       const now = performance.now();
       if (since === 0) since = now;
-      else if (now - since > LIVENESS_CHECK_MS) {
-        this.#recoverDeadClaim();
-        since = now;
-      }
+      const probe = now - since > LIVENESS_CHECK_MS;
+      if (probe) since = now;
+      recoverDeadClaims(this.#seg, probe);
     }
-  }
-
-  /**
-   * If the claim starting at TAIL belongs to a publisher whose process died, turns it into padding
-   * and commits it, so the commits after it can go on. Its partial frame is never delivered.
-   */
-  #recoverDeadClaim(): void {
-    const i32 = this.#i32;
-    const seg = this.#seg;
-    const tail = Atomics.load(i32, TAIL_INDEX);
-    if (Atomics.load(i32, HEAD_INDEX) === tail) return;
-    let dead = -1;
-    for (let slot = 0; slot < seg.maxPublishers; slot++) {
-      const base = (seg.pubTableOffset + slot * PUB_SLOT_LENGTH) >> 2;
-      if (Atomics.load(i32, base + (PUB_STATE_OFFSET >> 2)) !== SLOT_ACTIVE) continue;
-      if (Atomics.load(i32, base + (PUB_CLAIM_START_OFFSET >> 2)) !== tail) continue;
-      if (isOwnerAlive(i32[base + (PUB_OWNER_OFFSET >> 2)]!)) return; // a live publisher holds the turn
-      dead = slot;
-    }
-    if (dead < 0) return;
-    const base = (seg.pubTableOffset + dead * PUB_SLOT_LENGTH) >> 2;
-    if (Atomics.compareExchange(i32, base + (PUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_DEAD) !== SLOT_ACTIVE) return;
-    const end = Atomics.load(i32, base + (PUB_CLAIM_END_OFFSET >> 2));
-    for (let at = tail; at !== end; ) {
-      const remaining = this.#capacity - (at & this.#mask);
-      const chunk = Math.min(remaining, (end - at) >>> 0);
-      if (chunk >= HDR) {
-        const p = (this.#data + (at & this.#mask)) >> 2;
-        i32[p] = chunk - HDR;
-        i32[p + 1] = FRAME_FLAG_PADDING;
-      }
-      at = (at + chunk) | 0;
-    }
-    Atomics.store(i32, TAIL_INDEX, end); // SYNC tail
-    Atomics.add(i32, RECOVERED_INDEX, 1);
   }
 
   /** Rings the doorbell of every active subscriber whose host said it is parked. */

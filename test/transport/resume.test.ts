@@ -85,24 +85,37 @@ for (const { transport: kind } of TRANSPORTS) {
     });
     afterEach(closeSpaces);
 
-    test("committed slots are freed at once; a claim left in flight is recovered by a peer, then freed", () => {
+    test("committed slots are freed at once; a claim left at TAIL is recovered (never delivered), then freed", () => {
       const topic = topicOf({ capacity: 4096, maxFrame: 200 });
       const sub = topic.subscriber({ wait: "spin" });
       const token = -7;
-      const done = topic.publisher(token);
-      done.publish(frame(1));
+      topic.publisher(token).publish(frame(1));
       assert.equal(topic.reclaimPublishers(token), 1, "its last claim was committed");
-      const dying = topic.publisher(token);
-      dying.claim(100); // dies before commit()
-      assert.equal(topic.reclaimPublishers(token), 0, "a claim in flight is not freed yet");
-      const peer = topic.publisher();
-      assert.equal(peer.publish(frame(2)), true, "the peer recovers the dead claim and commits after it");
+      topic.publisher(token).claim(100); // dies before commit()
+      assert.equal(topic.reclaimPublishers(token), 1, "the claim at TAIL is recovered as padding and the slot freed");
       assert.equal(topic.faults().recoveredClaims, 1);
-      assert.equal(topic.reclaimPublishers(token), 1, "the recovered slot is freed");
+      assert.equal(topic.publisher().publish(frame(2)), true, "later commits go on");
       const seen: number[] = [];
       sub.poll((f) => seen.push(f.buffer[f.offset]!));
       assert.deepEqual(seen, [1, 2], "the partial frame is never delivered");
-      topic.publisher(token).publish(frame(3)); // a slot is free again
+    });
+
+    test("a dead claim behind a live one waits for it; the next reclaim (or a waiting peer) recovers it", () => {
+      const topic = topicOf({ capacity: 4096, maxFrame: 200 });
+      const sub = topic.subscriber({ wait: "spin" });
+      const live = topic.publisher();
+      const at = live.claim(100);
+      live.buffer.fill(5, at, at + 100);
+      const token = -9;
+      topic.publisher(token).claim(100); // claimed behind the live one, then its host died
+      assert.equal(topic.reclaimPublishers(token), 0, "not at TAIL yet: a live claim comes first");
+      live.commit();
+      assert.equal(topic.reclaimPublishers(token), 1);
+      assert.equal(topic.faults().recoveredClaims, 1);
+      topic.publisher().publish(frame(6));
+      const seen: number[] = [];
+      sub.poll((f) => seen.push(f.buffer[f.offset]!));
+      assert.deepEqual(seen, [5, 6]);
     });
   });
 }
