@@ -26,7 +26,7 @@ try {
   await runner.subscribe();
   await new Promise<void>((resolve) => {
     const check = (message: ToHost): void => {
-      if (message.type !== "go") return;
+      if (message.type !== "go" && message.type !== "stop") return; // stopped before it ran: nothing to run
       if (inThread) parentPort!.off("message", check);
       else process.off("message", check);
       resolve();

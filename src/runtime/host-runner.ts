@@ -109,10 +109,19 @@ export class HostRunner {
     this.#send({ type: "subscribed", doorbell: this.#doorbell.index, slots: this.#host.subscriptionSlots() });
   }
 
-  /** Handles a session message. */
+  /** Handles a session message. A "stop" before "go" stops the host without running anything. */
   receive(message: ToHost): void {
-    if (message.type === "go") this.#running = this.#go();
-    else if (message.type === "stop") this.#stopping = true;
+    if (message.type === "go" && this.#running === undefined && !this.#stopping) this.#running = this.#go();
+    else if (message.type === "stop") {
+      this.#stopping = true;
+      this.#running ??= this.#stopUnstarted();
+    }
+  }
+
+  async #stopUnstarted(): Promise<void> {
+    await this.#host.stop();
+    this.#log?.pub.close();
+    this.#send({ type: "stopped", counts: { ...this.#host.counts } });
   }
 
   /** A log line: printed with the host's instance, and published on ether/log. */
