@@ -1,0 +1,45 @@
+// A host told to stop before it was told to go (a restart that shutdown caught half way) stops at
+// once: it runs nothing, leaves its topics, reports "stopped" and exits 0, on a thread or a process.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { loadConfig } from "../../src/runtime/config/index.js";
+import { launchHost } from "../../src/runtime/launcher.js";
+import type { HostSpec } from "../../src/runtime/host-spec.js";
+import { LOG_TOPIC } from "../../src/runtime/host-runner.js";
+import { SharedSpace, Topic } from "../../src/transport/index.js";
+import * as L from "../../src/transport/ring-layout.js";
+import { distPath } from "../helpers/paths.js";
+
+for (const placement of ["thread", "process"] as const) {
+  test(`a ${placement} host stopped before "go" runs nothing and exits cleanly`, { timeout: 60_000 }, async () => {
+    const config = await loadConfig({ instances: { doubler: { class_path: "./components.js#Doubler" } } }, { cwd: distPath("test/runtime/fixtures") });
+    const space = SharedSpace.create({ transport: placement === "process" ? "shm" : "threads" });
+    try {
+      const topics = Object.fromEntries(["numbers", "doubled", LOG_TOPIC].map((name) => [name, space.createTopic(name)]));
+      const spec: HostSpec = {
+        sessionId: space.sessionId,
+        hostName: "doubler",
+        placement,
+        instances: [{ name: "doubler", class: config.instances[0]!.class, kwargs: {}, index: 0, failOnHandlerError: false }],
+        registry: [],
+        topics,
+        wait: "hybrid",
+        logLevel: "error",
+      };
+      const host = launchHost(spec);
+      const subscribed = await host.next("subscribed");
+      assert.equal(subscribed.slots.length, 1);
+      const numbers = Topic.attach(topics["numbers"]!);
+      host.send({ type: "stop" });
+      const stopped = await host.next("stopped", 20_000);
+      assert.equal(stopped.counts.delivered, 0, "nothing ran");
+      await host.exited;
+      assert.equal(host.exitInfo(), "exit code 0");
+      const seg = numbers.segment;
+      const state = (seg.subTableOffset + subscribed.slots[0]!.slot * L.SUB_SLOT_LENGTH + L.SUB_STATE_OFFSET) >> 2;
+      assert.equal(Atomics.load(seg.i32, state), L.SLOT_FREE, "it left its topics");
+    } finally {
+      space.close();
+    }
+  });
+}
