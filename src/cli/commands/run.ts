@@ -62,7 +62,13 @@ export async function run(args: readonly string[]): Promise<number> {
     await stop;
     clearTimeout(timer);
     clearInterval(keepAlive);
+    const failedBefore = ether.status().filter((s) => s.failed);
     const report = await ether.shutdown();
+    if (report.failed) {
+      const what = failedBefore.map((s) => `${s.instance} (${s.restarts} restart${s.restarts === 1 ? "" : "s"}${s.reason === undefined ? "" : `; last: ${s.reason}`})`);
+      if (report.handlerErrors > 0) what.push(`${report.handlerErrors} handler error${report.handlerErrors === 1 ? "" : "s"}`);
+      sessionLine("warn", `the session had failures: ${what.join(", ") || "a host had to be killed"}; exit code 1`);
+    }
     return report.failed ? 1 : 0;
   } catch (error) {
     console.error(error instanceof EtherError ? error.message : String(error));
