@@ -9,13 +9,13 @@
 export { RESOURCE_STATES, TRANSITIONS, canTransition, type ResourceState, type TransitionEvent, type TransitionListener } from "./resource-state.js";
 export {
   Resource,
-  runHealthCheck,
   type ResourceHooks,
   type ResourceOptions,
   type HealthCheckResult,
   type HealthReport,
   type EnsureReadyOptions,
 } from "./resource.js";
+export { runHealthCheck } from "./health-check.js";
 export { ResourceGroup, type GroupMemberOptions, type GroupState } from "./resource-group.js";
 export { HealthMonitor, HEALTH_MONITOR_DEFAULTS, type HealthMonitorOptions, type HealthStatus } from "./health-monitor.js";
 export {

@@ -17,20 +17,14 @@ import {
   FRAME_FLAG_PADDING,
   FRAME_HEADER_LENGTH,
   HEAD_INDEX,
-  NEXT_SEQ_HI_INDEX,
-  NEXT_SEQ_LO_INDEX,
   NO_DOORBELL,
   OLDEST_INDEX,
   POLICY_CODES,
-  SLOT_ACTIVE,
   SLOT_FREE,
   SPACE_RUNG_INDEX,
   SPACE_SEQ_INDEX,
   SUB_CURSOR_OFFSET,
   SUB_DOORBELL_OFFSET,
-  SUB_NEXT_SEQ_HI_OFFSET,
-  SUB_NEXT_SEQ_LO_OFFSET,
-  SUB_OWNER_OFFSET,
   SUB_SLOT_LENGTH,
   SUB_STATE_OFFSET,
   TAIL_INDEX,
@@ -38,11 +32,10 @@ import {
 } from "./ring-layout.js";
 import { LATENCY_BUCKETS, SUB_COUNTERS, SUB_COUNTER_WORDS, subCountersOffset } from "./session-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
+import { type TakenSlot, joinSlot, resumeSlot, storeExpectedSeq } from "./subscriber-slot.js";
 import { type WaitAlias, type WaitStrategy, type WaitTuning, createWaitStrategy } from "./wait/wait-strategy.js";
 
 const HDR = FRAME_HEADER_LENGTH;
-/** Slot state while a subscriber joins: publishers ignore it until ACTIVE. */
-const SLOT_JOINING = 3;
 /** The cursor is published to publishers at least every this many frames within one poll. */
 const CURSOR_PUBLISH_EVERY = 64;
 /**
@@ -139,7 +132,16 @@ export class Subscriber {
     const alias = options.wait ?? "hybrid";
     this.#ownsDoorbell = options.doorbell === undefined && alias !== "spin";
     this.#doorbell = options.doorbell ?? (this.#ownsDoorbell ? new Doorbell(seg.session, seg.waitOps, options.owner ?? 0) : undefined);
-    this.slot = options.resume === undefined ? this.#join(options.owner ?? 0) : this.#resume(options.resume, options.owner ?? 0);
+    const bell = this.#doorbell === undefined ? NO_DOORBELL | 0 : this.#doorbell.index;
+    let taken: TakenSlot;
+    try {
+      taken = options.resume === undefined ? joinSlot(seg, options.owner ?? 0, bell) : resumeSlot(seg, options.resume, options.owner ?? 0, bell);
+    } catch (error) {
+      if (this.#ownsDoorbell) this.#doorbell?.release();
+      throw error;
+    }
+    this.slot = taken.slot;
+    this.#expectedSeq = taken.expectedSeq;
     this.#cursorWord = (seg.subTableOffset + this.slot * SUB_SLOT_LENGTH + SUB_CURSOR_OFFSET) >> 2;
     this.#cursor = Atomics.load(this.#i32, this.#cursorWord);
     this.#counters = (seg.countersOffset + subCountersOffset(seg.maxPublishers, this.slot)) >> 3;
@@ -261,70 +263,6 @@ export class Subscriber {
     Atomics.store(this.#i32, base + (SUB_STATE_OFFSET >> 2), SLOT_FREE);
     if (this.#ownsDoorbell) this.#doorbell?.release();
     this.#wakeWriters();
-  }
-
-  #join(owner: number): number {
-    const seg = this.#seg;
-    const i32 = this.#i32;
-    for (let slot = 0; slot < seg.maxSubscribers; slot++) {
-      const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
-      if (Atomics.compareExchange(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_FREE, SLOT_JOINING) !== SLOT_FREE) continue;
-      const [tail, nextSeq] = this.#quiescentTail();
-      this.#expectedSeq = nextSeq;
-      this.#storeExpectedSeq(base);
-      Atomics.store(i32, base + (SUB_CURSOR_OFFSET >> 2), tail);
-      i32[base + (SUB_OWNER_OFFSET >> 2)] = owner;
-      Atomics.store(i32, base + (SUB_DOORBELL_OFFSET >> 2), this.#doorbell === undefined ? NO_DOORBELL | 0 : this.#doorbell.index);
-      // Publishers that checked space before this store only overwrite positions below the tail read above.
-      Atomics.store(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_ACTIVE);
-      return slot;
-    }
-    if (this.#ownsDoorbell) this.#doorbell?.release();
-    throw errors.noSlot(seg.name, "subscriber", seg.maxSubscribers);
-  }
-
-  /** Takes over active slot `slot` whose reader is gone (see SubscriberOptions.resume). */
-  #resume(slot: number, owner: number): number {
-    const seg = this.#seg;
-    const i32 = this.#i32;
-    if (!(Number.isInteger(slot) && slot >= 0 && slot < seg.maxSubscribers)) {
-      throw errors.invalidOption(`subscriber of topic "${seg.name}"`, "resume", `slot ${slot} does not exist (0 to ${seg.maxSubscribers - 1})`);
-    }
-    const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
-    const state = Atomics.load(i32, base + (SUB_STATE_OFFSET >> 2));
-    if (state !== SLOT_ACTIVE) {
-      if (this.#ownsDoorbell) this.#doorbell?.release();
-      throw errors.invalidOption(`subscriber of topic "${seg.name}"`, "resume", `slot ${slot} is not active (state ${state}): it was closed or detached`);
-    }
-    this.#expectedSeq = (Atomics.load(i32, base + (SUB_NEXT_SEQ_LO_OFFSET >> 2)) >>> 0) + Atomics.load(i32, base + (SUB_NEXT_SEQ_HI_OFFSET >> 2)) * TWO_POW_32;
-    i32[base + (SUB_OWNER_OFFSET >> 2)] = owner;
-    Atomics.store(i32, base + (SUB_DOORBELL_OFFSET >> 2), this.#doorbell === undefined ? NO_DOORBELL | 0 : this.#doorbell.index);
-    return slot;
-  }
-
-  /** Drop-oldest: records the sequence number expected next beside the cursor, so a successor can resume. */
-  #storeExpectedSeq(base: number): void {
-    if (this.#seg.policyCode !== POLICY_CODES["drop-oldest"]) return;
-    const seq = this.#expectedSeq;
-    const hi = Math.floor(seq / TWO_POW_32);
-    this.#i32[base + (SUB_NEXT_SEQ_LO_OFFSET >> 2)] = (seq - hi * TWO_POW_32) | 0;
-    this.#i32[base + (SUB_NEXT_SEQ_HI_OFFSET >> 2)] = hi;
-  }
-
-  /**
-   * The tail and the sequence number of the frame that will be committed there, read at a moment
-   * with no claim in flight (HEAD == TAIL before and after): only then do the two words agree.
-   */
-  #quiescentTail(): [number, number] {
-    const i32 = this.#i32;
-    for (let attempt = 0; ; attempt++) {
-      const tail = Atomics.load(i32, TAIL_INDEX);
-      if (Atomics.load(i32, HEAD_INDEX) === tail) {
-        const seq = (Atomics.load(i32, NEXT_SEQ_LO_INDEX) >>> 0) + Atomics.load(i32, NEXT_SEQ_HI_INDEX) * TWO_POW_32;
-        if (Atomics.load(i32, HEAD_INDEX) === tail && Atomics.load(i32, TAIL_INDEX) === tail) return [tail, seq];
-      }
-      if (attempt > 1000) this.#seg.waitOps.wait(i32, TAIL_INDEX, tail, 0.05);
-    }
   }
 
   #pollInPlace(handler: FrameHandler, limit = 0x7fffffff): number {
@@ -452,7 +390,7 @@ export class Subscriber {
 
   #finish(cursor: number, count: number, bytes: number): void {
     this.#cursor = cursor;
-    if (this.#scratch.length !== 0) this.#storeExpectedSeq(this.#cursorWord); // drop-oldest (the cursor is the slot's first word)
+    if (this.#scratch.length !== 0) storeExpectedSeq(this.#seg, this.#cursorWord, this.#expectedSeq); // drop-oldest (the cursor is the slot's first word)
     Atomics.store(this.#i32, this.#cursorWord, cursor); // SYNC cursor: frees the space
     if (count !== 0) {
       const f64 = this.#f64;
