@@ -252,6 +252,8 @@ export class Supervisor {
       if (space.topic(topic).detachSubscriber(slot)) debug("detached subscriber %d of %s (host %s is gone)", slot, topic, s.spec.hostName);
     }
     s.slots = [];
+    if (s.doorbell !== undefined && s.spec.placement !== "main") space.session.releaseDoorbell(s.doorbell); // after the detach, which reads its park
+    s.doorbell = undefined;
   }
 
   async #restart(s: Supervised): Promise<void> {
