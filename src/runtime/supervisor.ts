@@ -15,7 +15,7 @@
  */
 import { namespace, sessionLine } from "../log.js";
 import { Resource, RestartPolicy, type ResourceState, type RestartOptions, type TransitionEvent } from "../lifecycle/index.js";
-import { Doorbell, InstanceEntry, type SharedSpace } from "../transport/index.js";
+import { Doorbell, InstanceEntry, monotonicNs, type SharedSpace } from "../transport/index.js";
 import type { HostSpec } from "./host-spec.js";
 import { type LaunchedHost, launchHost } from "./launcher.js";
 
@@ -36,7 +36,7 @@ export interface Supervised {
   readonly handlerTimeoutMs: number;
   readonly entries: InstanceEntry[];
   /** The instance's lifecycle (states, transitions, owed cleanup), driven by the supervisor. */
-  resource: Resource;
+  readonly resource: Resource;
   host: LaunchedHost | undefined;
   doorbell: number | undefined;
   slots: readonly { topic: string; slot: number }[];
@@ -99,7 +99,8 @@ export class Supervisor {
       policy: new RestartPolicy(restart, `instances.${spec.hostName}.restart`),
       handlerTimeoutMs,
       entries,
-      resource: undefined as unknown as Resource,
+      // Its hooks run later, once `s` exists: initialize launches the host, cleanup stops it.
+      resource: new Resource(spec.hostName, { initialize: () => this.#launch(s), cleanup: () => this.#stopHost(s) }),
       host: undefined,
       doorbell: undefined,
       slots: [],
@@ -110,7 +111,6 @@ export class Supervisor {
       restartInMs: null,
       stopped: { handlerErrors: 0, invalid: 0, killed: false },
     };
-    s.resource = new Resource(spec.hostName, { initialize: () => this.#launch(s), cleanup: () => this.#stopHost(s) });
     s.resource.onTransition((event) => this.#published(s, event));
     this.#all.push(s);
     return s;
@@ -160,7 +160,7 @@ export class Supervisor {
   /** The status of every instance. */
   status(): InstanceStatus[] {
     const now = performance.now();
-    const nowNs = Number(process.hrtime.bigint());
+    const nowNs = monotonicNs();
     const out: InstanceStatus[] = [];
     for (const s of this.#all) {
       s.spec.instances.forEach((instance, k) => {
