@@ -122,6 +122,8 @@ export class Host {
   #started = false;
   #stopped = false;
   readonly #healthy = new Map<string, boolean>();
+  /** When the health checks are next due (performance.now() ms). */
+  #healthAt = 0;
 
   constructor(specs: readonly HostedInstance[], io: HostIO) {
     this.#specs = specs;
@@ -191,15 +193,11 @@ export class Host {
     let yieldAt = performance.now() + YIELD_EVERY_MS;
     const heartbeat = this.#io.heartbeat;
     heartbeat?.();
-    let healthAt = performance.now() + HEALTH_INTERVAL_MS;
+    this.#healthAt = performance.now() + HEALTH_INTERVAL_MS;
     while (!shouldStop()) {
       const work = (await this.#drain()) + (await this.#runDueTicks());
       if (performance.now() >= yieldAt) {
-        heartbeat?.();
-        if (performance.now() >= healthAt) {
-          await checkHealth(this.#targets, this.#healthy, this.#io.health);
-          healthAt = performance.now() + HEALTH_INTERVAL_MS;
-        }
+        await this.#upkeep();
         await yieldToEventLoop();
         yieldAt = performance.now() + YIELD_EVERY_MS;
       }
@@ -212,11 +210,7 @@ export class Host {
         await this.#io.parkAsync(() => this.#hasWork(), Math.max(0, wait));
         heartbeat?.();
       } else if (strategy.idle(0, Math.max(0, wait))) {
-        heartbeat?.();
-        if (performance.now() >= healthAt) {
-          await checkHealth(this.#targets, this.#healthy, this.#io.health);
-          healthAt = performance.now() + HEALTH_INTERVAL_MS;
-        }
+        await this.#upkeep();
         await yieldToEventLoop();
         yieldAt = performance.now() + YIELD_EVERY_MS;
       }
@@ -237,6 +231,14 @@ export class Host {
     for (const { pub } of this.#publishers.values()) pub.close();
     this.#subscriptions.length = 0;
     this.#publishers.clear();
+  }
+
+  /** Between batches: the heartbeat, and the instances' health checks when they are due. */
+  async #upkeep(): Promise<void> {
+    this.#io.heartbeat?.();
+    if (performance.now() < this.#healthAt) return;
+    await checkHealth(this.#targets, this.#healthy, this.#io.health);
+    this.#healthAt = performance.now() + HEALTH_INTERVAL_MS;
   }
 
   #hasWork(): boolean {

@@ -40,10 +40,7 @@ export function detachSubscriber(seg: TopicSegment, slot: number): boolean {
   if (Atomics.compareExchange(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_DEAD) !== SLOT_ACTIVE) return false;
   Atomics.add(i32, DETACHED_INDEX, 1);
   const bell = Atomics.load(i32, base + (SUB_DOORBELL_OFFSET >> 2));
-  if (bell !== (NO_DOORBELL | 0)) {
-    const parked = (seg.session.doorbellOffset(bell) + DOORBELL_PARKED_OFFSET) >> 2;
-    if (Atomics.load(seg.session.i32, parked) !== 0) Atomics.sub(i32, READERS_PARKED_INDEX, 1); // its park never ends
-  }
+  if (bell !== (NO_DOORBELL | 0)) undoPark(seg, bell);
   Atomics.add(i32, SPACE_SEQ_INDEX, 1);
   seg.waitOps.wake(i32, SPACE_SEQ_INDEX, 0x7fffffff);
   return true;
@@ -64,9 +61,14 @@ export function orphanSubscriber(seg: TopicSegment, slot: number): number | unde
   if (Atomics.load(i32, base + (SUB_STATE_OFFSET >> 2)) !== SLOT_ACTIVE) return undefined;
   const bell = Atomics.exchange(i32, base + (SUB_DOORBELL_OFFSET >> 2), NO_DOORBELL | 0);
   if (bell === (NO_DOORBELL | 0)) return undefined;
-  const parked = (seg.session.doorbellOffset(bell) + DOORBELL_PARKED_OFFSET) >> 2;
-  if (Atomics.load(seg.session.i32, parked) !== 0) Atomics.sub(i32, READERS_PARKED_INDEX, 1); // its park never ends
+  undoPark(seg, bell);
   return bell;
+}
+
+/** A reader that is gone was counted among the topic's parked readers if its doorbell says parked: that park never ends. */
+function undoPark(seg: TopicSegment, bell: number): void {
+  const parked = (seg.session.doorbellOffset(bell) + DOORBELL_PARKED_OFFSET) >> 2;
+  if (Atomics.load(seg.session.i32, parked) !== 0) Atomics.sub(seg.i32, READERS_PARKED_INDEX, 1);
 }
 
 /**
