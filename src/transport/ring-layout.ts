@@ -23,7 +23,7 @@
 /** "ETHT" read as a little-endian u32. */
 export const TOPIC_MAGIC = 0x54485445;
 /** Layout version of topic segments; bump on any change to this file. */
-export const TOPIC_VERSION = 1;
+export const TOPIC_VERSION = 2;
 
 /** Bytes per cache-line pair: producer and consumer words are separated by at least this much. */
 export const LINE_PAIR = 128;

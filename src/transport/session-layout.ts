@@ -23,7 +23,7 @@ import { alignUp } from "./ring-layout.js";
 /** "ETHS" read as a little-endian u32. */
 export const SESSION_MAGIC = 0x53485445;
 /** Layout version of session segments; bump on any change to this file. */
-export const SESSION_VERSION = 1;
+export const SESSION_VERSION = 2;
 
 let at = 0;
 const word = (): number => {
@@ -145,14 +145,17 @@ export const INSTANCE_HANDLER_CALLS_OFFSET = 164;
 // ---- counters (float64), one block per topic ----
 /** Counters of one publisher slot, in float64 units: published, bytes, rejected, blocked waits. */
 export const PUB_COUNTERS = { published: 0, bytes: 1, rejected: 2, blocked: 3 } as const;
-/** float64 words per publisher slot. */
-export const PUB_COUNTER_WORDS = 4;
+/**
+ * float64 words per publisher slot: 4 counters, padded to 128 bytes so that publishers in different
+ * threads never write to one cache line.
+ */
+export const PUB_COUNTER_WORDS = 16;
 /** Buckets of the latency histogram: bucket i counts latencies in [2^i, 2^(i+1)) ns. */
 export const LATENCY_BUCKETS = 32;
 /** Counters of one subscriber slot, in float64 units; the latency histogram follows them. */
 export const SUB_COUNTERS = { delivered: 0, bytes: 1, dropped: 2, invalid: 3, latencyHistogram: 4 } as const;
-/** float64 words per subscriber slot. */
-export const SUB_COUNTER_WORDS = 4 + LATENCY_BUCKETS;
+/** float64 words per subscriber slot: 4 counters and the histogram, padded to 384 bytes (whole 128-byte line pairs). */
+export const SUB_COUNTER_WORDS = 48;
 
 /** Where the tables of a session segment lie. */
 export interface SessionGeometry {

@@ -41,3 +41,14 @@ test("producer and consumer words sit on separate 128-byte line pairs", () => {
   assert.equal(ring.recordLength(0), ring.FRAME_HEADER_LENGTH);
   assert.equal(ring.recordLength(1), 40);
 });
+
+test("each counter group is one writer's own whole line pairs, and holds its counters", () => {
+  const pubBytes = session.PUB_COUNTER_WORDS * 8;
+  const subBytes = session.SUB_COUNTER_WORDS * 8;
+  assert.equal(pubBytes % ring.LINE_PAIR, 0);
+  assert.equal(subBytes % ring.LINE_PAIR, 0);
+  assert.ok(session.PUB_COUNTER_WORDS >= Object.keys(session.PUB_COUNTERS).length);
+  assert.ok(session.SUB_COUNTER_WORDS >= session.SUB_COUNTERS.latencyHistogram + session.LATENCY_BUCKETS);
+  assert.equal(session.subCountersOffset(8, 0) % ring.LINE_PAIR, 0);
+  assert.equal(session.pubCountersOffset(1) - session.pubCountersOffset(0), pubBytes);
+});
