@@ -297,9 +297,15 @@ export class Host {
           }
           this.counts.delivered++;
           const pending = this.#call(s.spec, s.target, s.method, [message], s.topic);
-          if (pending !== undefined) await pending;
+          if (pending !== undefined) {
+            s.sub.flush(); // the frames before this one are done: hand their space back before waiting
+            await pending;
+          }
         } finally {
-          s.sub.release();
+          // A restartable instance hands every frame back at once, so its successor resumes right
+          // after the last frame it handled; the others hand frames back in batches (fewer shared writes).
+          if (s.spec.failOnHandlerError === true) s.sub.release();
+          else s.sub.releaseDeferred();
           handled++;
         }
       }

@@ -44,7 +44,13 @@ const CURSOR_PUBLISH_EVERY = 64;
  */
 const LATENCY_SAMPLE_EVERY = 64;
 
-/** One frame as a handler sees it. The object is reused: valid only while the handler runs. */
+const NO_WORDS = new Int32Array(0);
+
+/**
+ * One frame as a handler sees it. The object is reused: valid only while the handler runs (or, for
+ * hold(), until release()). The header fields are read from the frame when asked for, so a handler
+ * that only looks at the payload pays nothing for them.
+ */
 export class FrameView {
   /** Bytes holding the payload (the ring itself, or the subscriber's copy under drop-oldest). */
   buffer: Uint8Array = new Uint8Array(0);
@@ -52,14 +58,38 @@ export class FrameView {
   offset = 0;
   /** Payload length in bytes. */
   length = 0;
+  /** The words holding the frame header, and the index of its first word. */
+  #words: Int32Array = NO_WORDS;
+  #h = 0;
+
   /** Sequence number of the frame in its topic, from 0. */
-  seq = 0;
+  get seq(): number {
+    return (this.#words[this.#h + 2]! >>> 0) + this.#words[this.#h + 3]! * TWO_POW_32;
+  }
+
   /** Monotonic publish time, ns. */
-  publishTimeNs = 0;
+  get publishTimeNs(): number {
+    return (this.#words[this.#h + 4]! >>> 0) + this.#words[this.#h + 5]! * TWO_POW_32;
+  }
+
   /** Id of the publisher that wrote it. */
-  publisherId = 0;
+  get publisherId(): number {
+    return this.#words[this.#h + 6]!;
+  }
+
   /** Schema id of the payload (0 raw bytes, 1 dict). */
-  schemaId = 0;
+  get schemaId(): number {
+    return this.#words[this.#h + 7]!;
+  }
+
+  /** @internal Points the view at the frame whose header starts at word `h` of `words` (same memory as `buffer`). */
+  locate(buffer: Uint8Array, words: Int32Array, h: number, length: number): void {
+    this.buffer = buffer;
+    this.#words = words;
+    this.#h = h;
+    this.offset = h * 4 + HDR;
+    this.length = length;
+  }
 
   /** A view of the payload (allocates a small view object; the bytes are not copied). */
   bytes(): Uint8Array {
@@ -106,7 +136,9 @@ export class Subscriber {
   readonly #counters: number;
   readonly #cursorWord: number;
   readonly #view = new FrameView();
+  /** Drop-oldest: the copy of the frame being handled (header and payload), and its words. */
   readonly #scratch: Uint8Array;
+  readonly #scratchWords: Int32Array;
   readonly #doorbell: Doorbell | undefined;
   readonly #ownsDoorbell: boolean;
   readonly #strategy: WaitStrategy;
@@ -122,6 +154,11 @@ export class Subscriber {
   /** hold(): the frame held (in place) and where the cursor goes on release(); -1 when none is held. */
   #heldEnd = -1;
   #heldLength = 0;
+  /** Frames and payload bytes let go with releaseDeferred() whose space publishers have not been given yet. */
+  #deferredCount = 0;
+  #deferredBytes = 0;
+  /** TAIL as hold() last loaded it: frames before it are committed, so hold() loads TAIL only on reaching it. */
+  #knownTail: number;
 
   /** Takes a subscriber slot and joins at the current tail; use Topic.subscriber(). */
   constructor(seg: TopicSegment, options: SubscriberOptions = {}) {
@@ -144,11 +181,13 @@ export class Subscriber {
     this.#expectedSeq = taken.expectedSeq;
     this.#cursorWord = (seg.subTableOffset + this.slot * SUB_SLOT_LENGTH + SUB_CURSOR_OFFSET) >> 2;
     this.#cursor = Atomics.load(this.#i32, this.#cursorWord);
+    this.#knownTail = this.#cursor;
     this.#counters = (seg.countersOffset + subCountersOffset(seg.maxPublishers, this.slot)) >> 3;
     if (options.resume === undefined) this.#f64.fill(0, this.#counters, this.#counters + SUB_COUNTER_WORDS); // a subscriber's counters are its own
     this.#delivered = this.#f64[this.#counters + SUB_COUNTERS.delivered]!;
     this.#bytes = this.#f64[this.#counters + SUB_COUNTERS.bytes]!;
-    this.#scratch = seg.policyCode === POLICY_CODES["drop-oldest"] ? new Uint8Array(seg.maxFrame + 8) : new Uint8Array(0);
+    this.#scratch = seg.policyCode === POLICY_CODES["drop-oldest"] ? new Uint8Array(HDR + seg.maxFrame + 8) : new Uint8Array(0);
+    this.#scratchWords = new Int32Array(this.#scratch.buffer, 0, this.#scratch.length >> 2);
     this.#doorbell?.watch(seg.i32);
     this.#strategy = createWaitStrategy(alias, this.#doorbell, () => this.hasData(), options.tuning);
     this.poll = seg.policyCode === POLICY_CODES["drop-oldest"] ? this.#pollCopy.bind(this) : this.#pollInPlace.bind(this);
@@ -212,7 +251,8 @@ export class Subscriber {
     const i32 = this.#i32;
     const seg = this.#seg;
     let cursor = this.#cursor;
-    const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
+    let tail = this.#knownTail;
+    if (cursor === tail) tail = this.#knownTail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
     while (cursor !== tail) {
       const remaining = seg.capacity - (cursor & seg.mask);
       if (remaining < HDR) {
@@ -229,23 +269,44 @@ export class Subscriber {
       }
       this.#cursor = cursor; // padding before it is consumed; the frame itself is not
       const view = this.#view;
-      view.buffer = seg.u8;
-      this.#fill(view, i32, h, length);
+      this.#present(view, seg.u8, i32, h, length);
       this.#heldEnd = (cursor + record) | 0;
       this.#heldLength = length;
       return view;
     }
-    if (cursor !== this.#cursor) this.#finish(cursor, 0, 0);
+    if (cursor !== this.#cursor || this.#deferredCount !== 0) this.#finish(cursor, 0, 0);
     return undefined;
   }
 
-  /** Lets go of the frame taken by hold(): publishers may reuse its space. */
+  /** Lets go of the frame taken by hold(): publishers may reuse its space (and that of frames let go with releaseDeferred()). */
   release(): void {
     const end = this.#heldEnd;
     if (end === -1) throw errors.loanState(this.topic, "release() without a held frame");
     this.#heldEnd = -1;
     if (this.#heldLength < 0) return; // drop-oldest: counted when copied
     this.#finish(end, 1, this.#heldLength);
+  }
+
+  /**
+   * Lets go of the frame taken by hold() without handing its space back yet: that happens, for this
+   * frame and the ones deferred before it, every CURSOR_PUBLISH_EVERY frames, when hold() finds no
+   * frame, and on flush(), release() or close(). Saves a shared-memory store per frame for a loop
+   * of handlers that finish at once; the delivered counters lag as long. A reader resumed after a
+   * crash starts again at the last frame handed back.
+   */
+  releaseDeferred(): void {
+    const end = this.#heldEnd;
+    if (end === -1) throw errors.loanState(this.topic, "releaseDeferred() without a held frame");
+    this.#heldEnd = -1;
+    if (this.#heldLength < 0) return; // drop-oldest: counted when copied
+    this.#cursor = end;
+    this.#deferredBytes += this.#heldLength;
+    if (++this.#deferredCount === CURSOR_PUBLISH_EVERY) this.#finish(end, 0, 0);
+  }
+
+  /** Hands publishers the space of the frames let go with releaseDeferred(), and counts them. */
+  flush(): void {
+    if (this.#deferredCount !== 0) this.#finish(this.#cursor, 0, 0);
   }
 
   /** Counts a frame this subscriber's host found invalid (it was not delivered to a handler). */
@@ -256,6 +317,7 @@ export class Subscriber {
   /** Leaves the topic: publishers stop waiting for this subscriber. */
   close(): void {
     if (this.#closed) return;
+    this.flush();
     this.#closed = true;
     this.#doorbell?.unwatch(this.#seg.i32);
     const base = (this.#seg.subTableOffset + this.slot * SUB_SLOT_LENGTH) >> 2;
@@ -276,7 +338,6 @@ export class Subscriber {
     const capacity = seg.capacity;
     const data = seg.dataOffset;
     const view = this.#view;
-    view.buffer = u8;
     let count = 0;
     let bytes = 0;
     try {
@@ -297,7 +358,7 @@ export class Subscriber {
           continue;
         }
         if ((count & (CURSOR_PUBLISH_EVERY - 1)) === CURSOR_PUBLISH_EVERY - 1) Atomics.store(i32, this.#cursorWord, cursor);
-        this.#fill(view, i32, h, length);
+        this.#present(view, u8, i32, h, length);
         cursor = next;
         count++;
         bytes += length;
@@ -317,8 +378,6 @@ export class Subscriber {
     const data = seg.dataOffset;
     const view = this.#view;
     const scratch = this.#scratch;
-    view.buffer = scratch;
-    view.offset = 0;
     let cursor = this.#cursor;
     let count = 0;
     let bytes = 0;
@@ -331,10 +390,7 @@ export class Subscriber {
         const h = (data + (cursor & mask)) >> 2;
         const length = remaining < HDR ? 0 : i32[h]! >>> 0;
         const padding = remaining < HDR || (i32[h + 1]! & FRAME_FLAG_PADDING) !== 0;
-        if (!padding && length <= seg.maxFrame) {
-          scratch.set(seg.u8.subarray(h * 4 + HDR, h * 4 + HDR + length));
-          this.#fill(view, i32, h, length);
-        }
+        if (!padding && length <= seg.maxFrame) scratch.set(seg.u8.subarray(h * 4, h * 4 + HDR + length)); // header and payload
         // SYNC oldest: publishers move OLDEST past a record before writing over it.
         if (this.#lapped(cursor)) continue; // overwritten while copying: retry
         if (padding) {
@@ -346,6 +402,7 @@ export class Subscriber {
           continue;
         }
         cursor = (cursor + ((HDR + length + 7) & ~7)) | 0;
+        this.#present(view, scratch, this.#scratchWords, 0, length);
         this.#f64[this.#counters + SUB_COUNTERS.dropped]! += view.seq - this.#expectedSeq;
         this.#expectedSeq = view.seq + 1;
         count++;
@@ -368,18 +425,13 @@ export class Subscriber {
     return ((Atomics.load(i32, OLDEST_INDEX) - cursor) | 0) > 0 || ((Atomics.load(i32, HEAD_INDEX) - cursor) >>> 0) > this.#seg.capacity;
   }
 
-  #fill(view: FrameView, i32: Int32Array, h: number, length: number): void {
-    view.offset = h * 4 + HDR;
-    view.length = length;
-    view.seq = (i32[h + 2]! >>> 0) + i32[h + 3]! * TWO_POW_32;
-    view.publishTimeNs = (i32[h + 4]! >>> 0) + i32[h + 5]! * TWO_POW_32;
-    view.publisherId = i32[h + 6]!;
-    view.schemaId = i32[h + 7]!;
+  /** Points the view at a frame, and samples its latency one frame in LATENCY_SAMPLE_EVERY. */
+  #present(view: FrameView, buffer: Uint8Array, words: Int32Array, h: number, length: number): void {
+    view.locate(buffer, words, h, length);
     if (this.#sampleCountdown-- === 0) {
       this.#sampleCountdown = LATENCY_SAMPLE_EVERY - 1;
-      this.#sampleLatency(view.publishTimeNs);
+      this.#sampleLatency((words[h + 4]! >>> 0) + words[h + 5]! * TWO_POW_32);
     }
-    if (view.buffer !== this.#seg.u8) view.offset = 0;
   }
 
   #sampleLatency(publishTimeNs: number): void {
@@ -388,8 +440,15 @@ export class Subscriber {
     this.#f64[this.#counters + SUB_COUNTERS.latencyHistogram + bucket]! += 1;
   }
 
+  /** Publishes the cursor (freeing the space before it) and counts the frames read, with any deferred ones. */
   #finish(cursor: number, count: number, bytes: number): void {
     this.#cursor = cursor;
+    if (this.#deferredCount !== 0) {
+      count += this.#deferredCount;
+      bytes += this.#deferredBytes;
+      this.#deferredCount = 0;
+      this.#deferredBytes = 0;
+    }
     if (this.#scratch.length !== 0) storeExpectedSeq(this.#seg, this.#cursorWord, this.#expectedSeq); // drop-oldest (the cursor is the slot's first word)
     Atomics.store(this.#i32, this.#cursorWord, cursor); // SYNC cursor: frees the space
     if (count !== 0) {
