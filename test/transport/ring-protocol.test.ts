@@ -232,6 +232,46 @@ for (const { transport: kind } of TRANSPORTS) {
       assert.equal(sub.counts().delivered, 4);
     });
 
+    test("releaseDeferred() hands space back only on flush(), an empty hold() or 64 frames", () => {
+      const { topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "reject" });
+      const sub = topic.subscriber({ wait: "spin" });
+      const pub = topic.publisher();
+      const cursorOffset = topic.segment.subTableOffset + sub.slot * L.SUB_SLOT_LENGTH + L.SUB_CURSOR_OFFSET;
+      const start = word(topic, cursorOffset);
+      for (let i = 0; i < 3; i++) pub.publish(bytes(1000, i + 1));
+      assert.equal(sub.hold()!.seq, 0);
+      sub.releaseDeferred();
+      assert.equal(word(topic, cursorOffset), start, "not handed back yet");
+      assert.equal(sub.counts().delivered, 0, "counted when handed back");
+      assert.equal(pub.publish(bytes(1000, 9)), false, "its space is still taken");
+      sub.flush();
+      assert.notEqual(word(topic, cursorOffset), start);
+      assert.equal(sub.counts().delivered, 1);
+      assert.equal(pub.publish(bytes(1000, 4)), true, "flushed space is free");
+      const seqs: number[] = [];
+      for (let f = sub.hold(); f !== undefined; f = sub.hold()) {
+        seqs.push(f.seq);
+        sub.releaseDeferred();
+      }
+      assert.deepEqual(seqs, [1, 2, 3]);
+      assert.equal(sub.counts().delivered, 4, "the hold() that found nothing handed them back");
+      assert.equal(sub.hasData(), false);
+
+      const small = topicOf({ capacity: 1 << 16, maxFrame: 8, policy: "block" }).topic;
+      const reader = small.subscriber({ wait: "spin" });
+      const writer = small.publisher();
+      for (let i = 0; i < 70; i++) writer.publish(bytes(8, i));
+      for (let i = 0; i < 64; i++) {
+        assert.equal(reader.hold()!.seq, i);
+        reader.releaseDeferred();
+      }
+      assert.equal(reader.counts().delivered, 64, "every 64 frames the space goes back on its own");
+      reader.hold();
+      reader.releaseDeferred();
+      reader.close();
+      assert.equal(reader.counts().delivered, 65, "close() hands back the rest");
+    });
+
     test("hold() under drop-oldest hands out a validated copy and counts drops", () => {
       const { topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "drop-oldest" });
       const sub = topic.subscriber({ wait: "spin" });
