@@ -63,7 +63,7 @@ export async function checkHealth(
     const check = (target as LifecycleHooks).healthCheck;
     if (typeof check !== "function") continue;
     const health = await runHealthCheck(() => check.call(target));
-    if (last.get(name) === health.healthy) continue;
+    if ((last.get(name) ?? true) === health.healthy) continue; // an instance is healthy until a check says otherwise
     last.set(name, health.healthy);
     report(name, health);
   }

@@ -27,3 +27,13 @@ test("a failing healthCheck() degrades the instance; passing again restores it",
   const closing = after.map((r) => `${r.resource as string}:${r.to as string}`);
   assert.deepEqual(closing, ["instance moody:closing", "instance moody:closed", "instance counter:closing", "instance counter:closed", "segments:closing"], "stopped in reverse order, the segments last");
 });
+
+test("an idle host still runs health checks, on the main thread too", { timeout: 60_000 }, async () => {
+  const ether = await session({ instances: { wobbly: { class_path: C("Wobbly"), placement: "main" } } });
+  await ether.start();
+  const degraded = await until(ether, "wobbly", (s) => s.state === "degraded", "degraded");
+  assert.match(degraded.reason ?? "", /health check of wobbly failed: warming up/);
+  const back = await until(ether, "wobbly", (s) => s.state === "ready", "recovery");
+  assert.equal(back.health, "ok");
+  assert.equal((await ether.shutdown()).failed, false);
+});
