@@ -107,6 +107,9 @@ const MAX_PARK_MS = 100;
 /** Under continuous work a host still lets its event loop run this often (stop messages, timers). */
 const YIELD_EVERY_MS = 5;
 
+/** The argument of #call for methods called with none (`@start`, `@every`). */
+const NO_MESSAGE = Symbol("no message");
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Runs instances; see the module comment. */
@@ -118,6 +121,9 @@ export class Host {
   readonly #subscriptions: Subscription[] = [];
   readonly #ticks: Tick[] = [];
   readonly #publishers = new Map<string, { pub: Publisher; encoder: DictEncoder }>();
+  /** The topic last published to and its publisher: a handler usually publishes to one topic. */
+  #lastTopic = "";
+  #lastOut: { pub: Publisher; encoder: DictEncoder } | undefined;
   #strategy: WaitStrategy | undefined;
   #started = false;
   #stopped = false;
@@ -180,7 +186,7 @@ export class Host {
   async runStarts(): Promise<void> {
     for (const spec of this.#specs) {
       const target = this.#targets.get(spec.name)!;
-      for (const s of componentMeta(spec.Class).starts) await this.#call(spec, target, s.method, [], undefined);
+      for (const s of componentMeta(spec.Class).starts) await this.#call(spec, target, s.method, NO_MESSAGE, undefined);
     }
     const now = performance.now();
     for (const tick of this.#ticks) tick.due = now;
@@ -208,7 +214,7 @@ export class Host {
       const wait = Math.min(MAX_PARK_MS, this.#untilNextTick());
       if (this.#io.parkAsync !== undefined) {
         await this.#io.parkAsync(() => this.#hasWork(), Math.max(0, wait));
-        heartbeat?.();
+        heartbeat?.(); // health checks that fell due run at the top of the loop (yieldAt has passed)
       } else if (strategy.idle(0, Math.max(0, wait))) {
         await this.#upkeep();
         await yieldToEventLoop();
@@ -231,6 +237,8 @@ export class Host {
     for (const { pub } of this.#publishers.values()) pub.close();
     this.#subscriptions.length = 0;
     this.#publishers.clear();
+    this.#lastTopic = "";
+    this.#lastOut = undefined;
   }
 
   /** Between batches: the heartbeat, and the instances' health checks when they are due. */
@@ -260,12 +268,14 @@ export class Host {
   }
 
   #publish(topic: string, message: unknown, place: { instance: string; method: string }): void {
-    let out = this.#publishers.get(topic);
+    let out = topic === this.#lastTopic ? this.#lastOut : this.#publishers.get(topic);
     if (out === undefined) {
       const t = this.#io.topic(topic);
       out = { pub: this.#io.publisherOwner === undefined ? t.publisher() : t.publisher(this.#io.publisherOwner), encoder: new DictEncoder({ topic }) };
       this.#publishers.set(topic, out);
     }
+    this.#lastTopic = topic;
+    this.#lastOut = out;
     try {
       out.pub.publish(out.encoder.encode(message as object), SCHEMA_DICT);
     } catch (error) {
@@ -296,7 +306,7 @@ export class Host {
             message = checked.value as Record<string, unknown>;
           }
           this.counts.delivered++;
-          const pending = this.#call(s.spec, s.target, s.method, [message], s.topic);
+          const pending = this.#call(s.spec, s.target, s.method, message, s.topic);
           if (pending !== undefined) {
             s.sub.flush(); // the frames before this one are done: hand their space back before waiting
             await pending;
@@ -325,23 +335,25 @@ export class Host {
       if (t.due <= now) t.due = now + t.periodMs - ((now - t.due) % t.periodMs);
       this.counts.ticks++;
       ran++;
-      const pending = this.#call(t.spec, t.target, t.method, [], undefined);
+      const pending = this.#call(t.spec, t.target, t.method, NO_MESSAGE, undefined);
       if (pending !== undefined) await pending;
     }
     return ran;
   }
 
   /**
-   * Calls a method; a throw or rejection is logged with the place and counted (and, for a
-   * fail-on-error instance, ends the host with a HandlerFailure). Returns a promise only when the
-   * method returned one, so that sync handlers cost no microtask.
+   * Calls a method with `message` (or with no argument for NO_MESSAGE); a throw or rejection is
+   * logged with the place and counted (and, for a fail-on-error instance, ends the host with a
+   * HandlerFailure). Returns a promise only when the method returned one, so that sync handlers
+   * cost no microtask.
    */
-  #call(spec: HostedInstance, target: object, method: string, args: unknown[], topic: string | undefined): Promise<void> | undefined {
+  #call(spec: HostedInstance, target: object, method: string, message: unknown, topic: string | undefined): Promise<void> | undefined {
     const watch = spec.watch;
     watch?.enterHandler();
     let result: unknown;
     try {
-      result = (target as Record<string, (...a: unknown[]) => unknown>)[method]!(...args);
+      const fn = (target as Record<string, (m?: unknown) => unknown>)[method]!;
+      result = message === NO_MESSAGE ? fn.call(target) : fn.call(target, message);
     } catch (error) {
       watch?.leaveHandler();
       this.#handlerFailed(error, spec, method, topic);

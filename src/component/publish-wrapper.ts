@@ -169,9 +169,10 @@ function ownerName(self: object, method: string, fn: Function): string | undefin
 
 /** A dict message: a non-null object that is not an array or a byte buffer. */
 function isMessage(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto === Object.prototype || proto === null) return true; // a plain object, the common case: decided at once
   return (
-    typeof value === "object" &&
-    value !== null &&
     !Array.isArray(value) &&
     !ArrayBuffer.isView(value) &&
     !(value instanceof ArrayBuffer) &&
