@@ -37,7 +37,9 @@ export const scenario: Scenario = {
       name: "fanout4-64B",
       cores: 2,
       what: "64 B frames, 1 publisher -> 4 subscriber threads (hybrid wait), msgs/s at the publisher; ether-1sub is the same with 1 subscriber",
-      impls: [{ name: "ether" }, { name: "ether-1sub" }],
+      // One hybrid subscriber naps between batches rather than keeping pace frame by frame: its trial
+      // keeps ~1.4 cores busy on an idle machine, not 2.
+      impls: [{ name: "ether" }, { name: "ether-1sub", cores: 1.35 }],
       goals: [
         {
           label: "ether 4 subscribers >= 0.8x 1 subscriber (publisher rate)",

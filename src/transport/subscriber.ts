@@ -151,6 +151,8 @@ export class Subscriber {
   /** This subscriber's delivered and bytes counters, mirrored here so that updating them is one store each. */
   #delivered = 0;
   #bytes = 0;
+  /** #delivered when wait() last began to wait. */
+  #deliveredAtWait = 0;
   /** hold(): the frame held (in place) and where the cursor goes on release(); -1 when none is held. */
   #heldEnd = -1;
   #heldLength = 0;
@@ -186,6 +188,7 @@ export class Subscriber {
     if (options.resume === undefined) this.#f64.fill(0, this.#counters, this.#counters + SUB_COUNTER_WORDS); // a subscriber's counters are its own
     this.#delivered = this.#f64[this.#counters + SUB_COUNTERS.delivered]!;
     this.#bytes = this.#f64[this.#counters + SUB_COUNTERS.bytes]!;
+    this.#deliveredAtWait = this.#delivered;
     this.#scratch = seg.policyCode === POLICY_CODES["drop-oldest"] ? new Uint8Array(HDR + seg.maxFrame + 8) : new Uint8Array(0);
     this.#scratchWords = new Int32Array(this.#scratch.buffer, 0, this.#scratch.length >> 2);
     this.#doorbell?.watch(seg.i32);
@@ -210,12 +213,18 @@ export class Subscriber {
     };
   }
 
-  /** Waits per the wait strategy until a frame is available; false when `timeoutMs` passed first. */
+  /**
+   * Waits per the wait strategy until a frame is available; false when `timeoutMs` passed first.
+   * The strategy learns how many frames were read since the last wait: a big batch makes it spin
+   * again first, a few frames at a time make `hybrid` nap sooner (see wait-strategy.ts).
+   */
   wait(timeoutMs = -1): boolean {
     if (this.hasData()) return true;
     const deadline = timeoutMs < 0 ? Infinity : performance.now() + timeoutMs;
     const strategy = this.#strategy;
-    strategy.reset();
+    const batch = this.#delivered - this.#deliveredAtWait;
+    this.#deliveredAtWait = this.#delivered;
+    if (batch > 0) strategy.idle(batch);
     // The clock costs ~50 ns here, far more than a poll of the tail: read it once per 1024 idle rounds.
     let left = timeoutMs < 0 ? -1 : timeoutMs;
     for (let round = 1; ; round++) {

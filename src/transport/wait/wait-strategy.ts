@@ -7,6 +7,12 @@
  *   then parks. Waking a parked thread on another core costs the waker ~10 µs and the sleeper ~80 µs
  *   on this kind of VM; a 50 µs nap gives the same latency while a stream flows and costs the
  *   publisher nothing, so publishers pay for wakes only after ~1 ms of silence. Idle, it parks: no CPU.
+ *   A reader that keeps pace with its publisher frame by frame (polls that find fewer than
+ *   SMALL_BATCH frames) is not idle, but it is not worth a core either: it reads the shared tail
+ *   after every frame, which slows the publisher, and on a machine with more busy threads than cores
+ *   it takes CPU the publisher needs. Such polls count as SMALL_BATCH_SPINS idle spins each, so after
+ *   a few dozen of them the reader naps and then takes the frames in one batch (the publisher ran
+ *   meanwhile without a reader on its line); a poll that finds a real batch resets the count.
  * - `park`: parks at once; uses no CPU while idle, and a publisher pays a wake for every burst.
  *
  * @example
@@ -45,6 +51,11 @@ export interface WaitTuning {
   napBudgetMs?: number;
 }
 
+/** `hybrid`: a poll that handled fewer frames than this kept pace frame by frame (see the module comment). */
+export const SMALL_BATCH = 16;
+/** `hybrid`: how many idle spins such a poll counts as. */
+export const SMALL_BATCH_SPINS = 16;
+
 /** Builds the strategy named `alias`. `doorbell` is required for hybrid and park. */
 export function createWaitStrategy(
   alias: WaitAlias,
@@ -77,8 +88,13 @@ export function createWaitStrategy(
   return {
     alias,
     idle(workCount, timeoutMs) {
-      if (workCount > 0) {
+      if (workCount >= SMALL_BATCH) {
         idleCount = 0;
+        napCount = 0;
+        return false;
+      }
+      if (workCount > 0) {
+        idleCount += SMALL_BATCH_SPINS; // frame by frame: counts toward a nap, but data flows, so no park
         napCount = 0;
         return false;
       }
