@@ -124,8 +124,8 @@ export const TURN_WAITERS_INDEX = TOPIC_TURN_WAITERS_OFFSET >> 2;
 export const SPACE_RUNG_INDEX = TOPIC_SPACE_RUNG_OFFSET >> 2;
 
 // ---- publisher slot (one per publisher) ----
-/** Bytes per publisher slot. */
-export const PUB_SLOT_LENGTH = 64;
+/** Bytes per publisher slot: a whole 128-byte line pair, since each publisher writes its claim intent on every frame. */
+export const PUB_SLOT_LENGTH = 128;
 /** u32: slot state, see SLOT_FREE / SLOT_ACTIVE / SLOT_DEAD. */
 export const PUB_STATE_OFFSET = 0;
 /** u32: publisher id written into every frame it publishes. */

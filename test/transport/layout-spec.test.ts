@@ -38,6 +38,7 @@ test("producer and consumer words sit on separate 128-byte line pairs", () => {
   const lines = [ring.TOPIC_HEAD_OFFSET, ring.TOPIC_TAIL_OFFSET, ring.TOPIC_READERS_PARKED_OFFSET, ring.TOPIC_TABLES_START];
   for (let i = 1; i < lines.length; i++) assert.ok(lines[i]! - lines[i - 1]! >= ring.LINE_PAIR);
   assert.equal(ring.SUB_SLOT_LENGTH % ring.LINE_PAIR, 0);
+  assert.equal(ring.PUB_SLOT_LENGTH % ring.LINE_PAIR, 0);
   assert.equal(ring.recordLength(0), ring.FRAME_HEADER_LENGTH);
   assert.equal(ring.recordLength(1), 40);
 });
