@@ -171,6 +171,9 @@ export class Publisher {
       const end = (head + pad + record) | 0;
       const limit = (end - capacity) | 0;
       if (((this.#floor - limit) | 0) < 0 && !this.#makeRoom(limit)) return -1;
+      // The clock is read before the CAS: from the CAS to the commit, publishers that claim after this
+      // one wait for it, so that window is kept short (a publisher preempted inside it holds them all).
+      const now = monotonicNs();
       // The intent goes first, so that if this process dies after the CAS its claim can be recovered.
       i32[this.#intentStart] = head;
       i32[this.#intentEnd] = end;
@@ -183,7 +186,6 @@ export class Publisher {
       }
       const frame = this.#data + ((head + pad) & this.#mask);
       const h = frame >> 2;
-      const now = monotonicNs();
       const hi = (now / TWO_POW_32) | 0;
       i32[h] = length;
       i32[h + (FRAME_FLAGS_OFFSET >> 2)] = 0;
