@@ -13,7 +13,6 @@ import {
   FRAME_HEADER_LENGTH,
   HEAD_INDEX,
   RECOVERED_INDEX,
-  TURN_WAITERS_INDEX,
   PUB_CLAIM_END_OFFSET,
   PUB_CLAIM_START_OFFSET,
   PUB_OWNER_OFFSET,
@@ -32,6 +31,7 @@ import {
 } from "./ring-layout.js";
 import { DOORBELL_PARKED_OFFSET } from "./session-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
+import { commitReady, ringParkedReaders } from "./commit.js";
 
 /** Marks subscriber `slot` dead if it is active; true when this call detached it. */
 export function detachSubscriber(seg: TopicSegment, slot: number): boolean {
@@ -73,10 +73,11 @@ function undoPark(seg: TopicSegment, bell: number): void {
 
 /**
  * Recovers claims at TAIL whose publisher is gone, one after the other: each becomes padding and is
- * committed, so the commits after it can go on (the partial frame is never delivered). A publisher is
- * gone when its owner is DEAD_OWNER, or, with `probe`, when the system says its process no longer
- * exists (a syscall, so callers probe only now and then). Stops at a claim whose publisher lives.
- * Publishers waiting for their turn are woken. Returns the claims recovered.
+ * committed, so the claims after it can go on (the partial frame is never delivered); claims marked
+ * ready on the way are committed as usual (a publisher that died after finishing its frame loses
+ * nothing). A publisher is gone when its owner is DEAD_OWNER, or, with `probe`, when the system says
+ * its process no longer exists (a syscall, so callers probe only now and then). Stops at a claim
+ * whose publisher lives. Parked readers are rung. Returns the claims recovered.
  *
  * @example
  *   recoverDeadClaims(segment, false);   // after a supervisor marked a dead host's slots
@@ -84,20 +85,22 @@ function undoPark(seg: TopicSegment, bell: number): void {
 export function recoverDeadClaims(seg: TopicSegment, probe: boolean): number {
   const i32 = seg.i32;
   let recovered = 0;
+  let moved = 0;
   for (;;) {
+    moved += commitReady(seg);
     const tail = Atomics.load(i32, TAIL_INDEX);
     if (Atomics.load(i32, HEAD_INDEX) === tail) break;
     let dead = -1;
-    for (let slot = 0; slot < seg.maxPublishers; slot++) {
+    let live = false;
+    for (let slot = 0; slot < seg.maxPublishers && !live; slot++) {
       const base = (seg.pubTableOffset + slot * PUB_SLOT_LENGTH) >> 2;
       if (Atomics.load(i32, base + (PUB_STATE_OFFSET >> 2)) !== SLOT_ACTIVE) continue;
       if (Atomics.load(i32, base + (PUB_CLAIM_START_OFFSET >> 2)) !== tail) continue;
       const owner = i32[base + (PUB_OWNER_OFFSET >> 2)]!;
-      const gone = owner === DEAD_OWNER || (probe && !isOwnerAlive(owner));
-      if (!gone) return recovered; // a live publisher holds the turn
-      dead = slot;
+      if (owner === DEAD_OWNER || (probe && !isOwnerAlive(owner))) dead = slot;
+      else live = true; // a live publisher holds TAIL: it commits when it is done
     }
-    if (dead < 0) break;
+    if (live || dead < 0) break;
     const base = (seg.pubTableOffset + dead * PUB_SLOT_LENGTH) >> 2;
     if (Atomics.compareExchange(i32, base + (PUB_STATE_OFFSET >> 2), SLOT_ACTIVE, SLOT_DEAD) !== SLOT_ACTIVE) break;
     const end = Atomics.load(i32, base + (PUB_CLAIM_END_OFFSET >> 2));
@@ -114,8 +117,8 @@ export function recoverDeadClaims(seg: TopicSegment, probe: boolean): number {
     Atomics.store(i32, TAIL_INDEX, end); // SYNC tail
     Atomics.add(i32, RECOVERED_INDEX, 1);
     recovered++;
-    if (Atomics.load(i32, TURN_WAITERS_INDEX) !== 0) seg.waitOps.wake(i32, TAIL_INDEX, 0x7fffffff); // SYNC turn
   }
+  if (moved > 0 && Atomics.load(i32, READERS_PARKED_INDEX) !== 0) ringParkedReaders(seg); // SYNC parked
   return recovered;
 }
 
@@ -125,8 +128,9 @@ export const DEAD_OWNER = 0x7fffffff;
 /**
  * Gives back the publisher slots of a host that is gone (`owner`: its process id, or the token its
  * thread host used). A slot whose last claim is committed becomes free at once; one that may hold a
- * claim in flight is marked with DEAD_OWNER, so that the next publisher waiting for its turn recovers
- * the claim (see "Dead publishers" in RING_FORMAT.md) and a later call frees it. Returns the slots freed.
+ * claim in flight is marked with DEAD_OWNER, so that whoever finds TAIL stuck at it recovers the claim
+ * without a liveness probe (see "Dead publishers" in RING_FORMAT.md) and a later call frees it.
+ * Returns the slots freed.
  *
  * @example
  *   for (const name of topics) reclaimPublishers(space.topic(name).segment, deadPid);

@@ -1,6 +1,7 @@
 /**
  * A publisher of one topic: claims space in the ring, writes a frame (one copy with publish(), none
- * with a loan), and commits it in claim order. See RING_FORMAT.md, "Publish protocol".
+ * with a loan), and commits it; frames become visible in claim order, but a publisher never waits for
+ * another one to commit (see commit.ts). See RING_FORMAT.md, "Publish protocol".
  *
  * @example
  *   const pub = topic.publisher();
@@ -11,13 +12,7 @@
  */
 import { errors } from "../errors.js";
 import { TWO_POW_32, monotonicNs } from "./clock.js";
-import {
-  DOORBELL_PARKED_OFFSET,
-  DOORBELL_RUNG_OFFSET,
-  DOORBELL_SEQ_OFFSET,
-  PUB_COUNTERS,
-  pubCountersOffset,
-} from "./session-layout.js";
+import { PUB_COUNTERS, pubCountersOffset } from "./session-layout.js";
 import {
   FRAME_FLAGS_OFFSET,
   FRAME_FLAG_PADDING,
@@ -26,13 +21,10 @@ import {
   FRAME_PUBLISHER_OFFSET,
   FRAME_SCHEMA_OFFSET,
   FRAME_SEQ_HI_OFFSET,
-  FRAME_SEQ_LO_OFFSET,
+  FRAME_TAKEN,
   FRAME_TIME_HI_OFFSET,
   FRAME_TIME_LO_OFFSET,
   HEAD_INDEX,
-  NEXT_SEQ_HI_INDEX,
-  NEXT_SEQ_LO_INDEX,
-  NO_DOORBELL,
   OLDEST_INDEX,
   POLICY_CODES,
   PUB_CLAIM_END_OFFSET,
@@ -49,17 +41,16 @@ import {
   SPACE_RUNG_INDEX,
   SPACE_SEQ_INDEX,
   SUB_CURSOR_OFFSET,
-  SUB_DOORBELL_OFFSET,
   SUB_OWNER_OFFSET,
   SUB_SLOT_LENGTH,
   SUB_STATE_OFFSET,
   TAIL_INDEX,
-  TURN_WAITERS_INDEX,
   WRITERS_WAITING_INDEX,
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 import { detachSubscriber, recoverDeadClaims } from "./detach.js";
+import { commitFrame, commitReady, firstHeader, ringParkedReaders } from "./commit.js";
 
 const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
@@ -97,9 +88,16 @@ export class Publisher {
   #claimStart = 0;
   #claimEnd = 0;
   #frameAt = 0;
+  /** Int32 index of the claim's first header (the wrap padding's, if it begins with one): where it is stamped ready. */
+  #firstAt = 0;
   #length = 0;
+  /** When the claim was made (monotonic ns). */
+  #claimNs = 0;
+  /** TAIL as this publisher last found it stuck short of its claim, and since when (ns): to look for a dead claim holder. */
+  #stuckTail = 0;
+  #stuckSinceNs = -1;
   #closed = false;
-  /** End of this publisher's last commit: a claim starting there needs no turn check. */
+  /** End of this publisher's last commit if it moved TAIL there itself (else -1): a claim starting there holds TAIL. */
   #lastEnd = -1;
   /** The slot's published and bytes counters, mirrored here so that updating them is one store each. */
   #published: number;
@@ -179,13 +177,15 @@ export class Publisher {
       i32[this.#intentEnd] = end;
       if (Atomics.compareExchange(i32, HEAD_INDEX, head, end) !== head) continue; // SYNC head
       if (this.#policy === DROP_OLDEST) this.#evict(limit);
-      if (pad >= HDR) {
-        const p = (this.#data + (head & this.#mask)) >> 2;
-        i32[p] = pad - HDR;
-        i32[p + 1] = FRAME_FLAG_PADDING;
-      }
       const frame = this.#data + ((head + pad) & this.#mask);
       const h = frame >> 2;
+      let first = h;
+      if (pad >= HDR) {
+        first = (this.#data + (head & this.#mask)) >> 2;
+        i32[first] = pad - HDR;
+        i32[first + 1] = FRAME_FLAG_PADDING;
+        i32[first + (FRAME_SEQ_HI_OFFSET >> 2)] = 0; // not ready: whatever an earlier lap left there goes
+      }
       const hi = (now / TWO_POW_32) | 0;
       i32[h] = length;
       i32[h + (FRAME_FLAGS_OFFSET >> 2)] = 0;
@@ -193,7 +193,10 @@ export class Publisher {
       i32[h + (FRAME_TIME_HI_OFFSET >> 2)] = hi;
       i32[h + (FRAME_PUBLISHER_OFFSET >> 2)] = this.id;
       i32[h + (FRAME_SCHEMA_OFFSET >> 2)] = schemaId;
+      i32[h + (FRAME_SEQ_HI_OFFSET >> 2)] = 0; // not ready (see commit.ts)
       this.#claimStart = head;
+      this.#firstAt = first;
+      this.#claimNs = now;
       this.#claimEnd = end;
       this.#frameAt = h;
       this.#length = length;
@@ -202,30 +205,30 @@ export class Publisher {
     }
   }
 
-  /** Makes the claimed frame visible to subscribers (in claim order among publishers) and rings parked readers. */
+  /**
+   * Makes the claimed frame visible to subscribers, in claim order among publishers, and rings parked
+   * readers. If an earlier claim is still being written, the frame is marked ready instead and the
+   * publisher of that claim makes it visible when it commits; this one does not wait.
+   */
   commit(): void {
     if (!this.#pending) throw errors.loanState(this.topic, "commit() without a claim or loan");
+    this.#pending = false;
     const i32 = this.#i32;
     const start = this.#claimStart;
-    // Publishers commit in claim order: wait for the one that claimed before us. If our previous
-    // commit ended where this claim starts, nobody claimed in between and TAIL is already ours.
-    if (start !== this.#lastEnd && Atomics.load(i32, TAIL_INDEX) !== start) this.#awaitTurn(start); // SYNC tail
-    const lo = i32[NEXT_SEQ_LO_INDEX]!;
-    const hi = i32[NEXT_SEQ_HI_INDEX]!;
-    const h = this.#frameAt;
-    i32[h + (FRAME_SEQ_LO_OFFSET >> 2)] = lo;
-    i32[h + (FRAME_SEQ_HI_OFFSET >> 2)] = hi;
-    i32[NEXT_SEQ_LO_INDEX] = (lo + 1) | 0;
-    if (lo === -1) i32[NEXT_SEQ_HI_INDEX] = (hi + 1) | 0;
-    Atomics.store(i32, TAIL_INDEX, this.#claimEnd); // SYNC tail: the frame becomes visible
-    if (Atomics.load(i32, TURN_WAITERS_INDEX) !== 0) this.#seg.waitOps.wake(i32, TAIL_INDEX, 0x7fffffff); // SYNC turn
-    this.#lastEnd = this.#claimEnd;
-    this.#pending = false;
+    const end = this.#claimEnd;
+    // If our previous commit moved TAIL to where this claim starts, nobody claimed in between: TAIL is ours.
+    if (start === this.#lastEnd || Atomics.load(i32, TAIL_INDEX) === start || this.#markReady(start)) {
+      commitFrame(this.#seg, this.#frameAt, end);
+      this.#lastEnd = end;
+      if (Atomics.load(i32, HEAD_INDEX) !== end) commitReady(this.#seg); // claims after ours that are ready
+      if (Atomics.load(i32, READERS_PARKED_INDEX) !== 0) ringParkedReaders(this.#seg); // SYNC parked
+    } else {
+      this.#lastEnd = -1;
+    }
     const f64 = this.#f64;
     const c = this.#counters;
     f64[c + PUB_COUNTERS.published] = ++this.#published;
     f64[c + PUB_COUNTERS.bytes] = this.#bytes += this.#length;
-    if (Atomics.load(i32, READERS_PARKED_INDEX) !== 0) this.#ringParkedReaders(); // SYNC parked
   }
 
   /** Gives the publisher slot back. A pending loan is committed first so later publishers are not held. */
@@ -292,9 +295,10 @@ export class Publisher {
       if (((this.#floor - limit) | 0) >= 0) return true;
       if (spin < BLOCK_SPINS) continue;
       const now = performance.now();
-      if (now >= livenessAt && slowest >= 0) {
+      if (now >= livenessAt) {
         livenessAt = now + LIVENESS_CHECK_MS;
-        if (this.#detachIfDead(slowest)) continue;
+        if (slowest >= 0 && this.#detachIfDead(slowest)) continue;
+        if (recoverDeadClaims(this.#seg, true) > 0) continue; // TAIL held by a dead publisher's claim
       }
       const left = deadline - now;
       if (left <= 0) throw errors.publishTimeout(this.topic, this.#seg.blockTimeoutMs, slowest);
@@ -341,49 +345,34 @@ export class Publisher {
   }
 
   /**
-   * Another publisher claimed before us and has not committed yet: spin briefly, then sleep on TAIL
-   * (announced in TURN_WAITERS, so the committer wakes us; a publisher preempted in the middle of its
-   * frame gets the core back meanwhile). Every 32 sleeps, recover the claim at TAIL if its publisher is
-   * known to be gone (owner DEAD_OWNER, set by a supervisor); after LIVENESS_CHECK_MS without progress,
-   * also ask the system whether the holder's process still exists.
+   * An earlier claim is not committed yet: stamps this one ready for whoever holds TAIL when it gets
+   * here (see commit.ts). Returns true when TAIL reached this claim meanwhile and this publisher took
+   * it back to commit it itself.
    */
-  #awaitTurn(start: number): void {
+  #markReady(start: number): boolean {
     const i32 = this.#i32;
-    let since = 0;
-    for (let round = 0; ; round++) {
-      const tail = Atomics.load(i32, TAIL_INDEX);
-      if (tail === start) return;
-      if (round < 200) continue;
-      Atomics.add(i32, TURN_WAITERS_INDEX, 1); // SYNC turn
-      if (Atomics.load(i32, TAIL_INDEX) === tail) this.#seg.waitOps.wait(i32, TAIL_INDEX, tail, 1);
-      Atomics.sub(i32, TURN_WAITERS_INDEX, 1);
-      if ((round & 31) !== 0) continue;
-      const now = performance.now();
-      if (since === 0) since = now;
-      const probe = now - since > LIVENESS_CHECK_MS;
-      if (probe) since = now;
-      recoverDeadClaims(this.#seg, probe);
-    }
+    const stampAt = this.#firstAt + (FRAME_SEQ_HI_OFFSET >> 2);
+    const stamp = this.#seg.readyStamp;
+    i32[stampAt - 1] = start; // SEQ_LO: the claim's position, so that no earlier lap's stamp passes for this one
+    Atomics.store(i32, stampAt, stamp); // SYNC ready
+    const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
+    if (tail === start) return Atomics.compareExchange(i32, stampAt, stamp, FRAME_TAKEN) === stamp;
+    this.#watchStuck(tail);
+    return false;
   }
 
-  /** Rings the doorbell of every active subscriber whose host said it is parked. */
-  #ringParkedReaders(): void {
-    const i32 = this.#i32;
-    const seg = this.#seg;
-    const s32 = seg.session.i32;
-    for (let slot = 0; slot < seg.maxSubscribers; slot++) {
-      const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
-      if (Atomics.load(i32, base + (SUB_STATE_OFFSET >> 2)) !== SLOT_ACTIVE) continue;
-      const bell = Atomics.load(i32, base + (SUB_DOORBELL_OFFSET >> 2));
-      if (bell === (NO_DOORBELL | 0)) continue;
-      const at = seg.session.doorbellOffset(bell);
-      if (Atomics.load(s32, (at + DOORBELL_PARKED_OFFSET) >> 2) === 0) continue; // SYNC parked
-      // One wake per park: whoever sets RUNG first rings; later frames find the sleeper already woken.
-      // Load before CAS: a failed CAS still takes the line exclusive, a load leaves it shared.
-      const rung = (at + DOORBELL_RUNG_OFFSET) >> 2;
-      if (Atomics.load(s32, rung) !== 0 || Atomics.compareExchange(s32, rung, 0, 1) !== 0) continue;
-      Atomics.add(s32, (at + DOORBELL_SEQ_OFFSET) >> 2, 1);
-      seg.waitOps.wake(s32, (at + DOORBELL_SEQ_OFFSET) >> 2, 1);
+  /**
+   * TAIL is short of this publisher's claim. If it stays at the same place for LIVENESS_CHECK_MS (by
+   * the claims' own clock readings), the claim there may be a dead publisher's: recover it.
+   */
+  #watchStuck(tail: number): void {
+    const now = this.#claimNs;
+    if (tail !== this.#stuckTail || this.#stuckSinceNs < 0) {
+      this.#stuckTail = tail;
+      this.#stuckSinceNs = now;
+    } else if (now - this.#stuckSinceNs > LIVENESS_CHECK_MS * 1e6) {
+      this.#stuckSinceNs = now;
+      recoverDeadClaims(this.#seg, true);
     }
   }
 }

@@ -61,6 +61,12 @@ export const TOPIC_DATA_OFFSET = word();
 export const TOPIC_INDEX_OFFSET = word();
 /** u32: how long a `block` publisher waits for space before it raises an error, in ms. */
 export const TOPIC_BLOCK_TIMEOUT_OFFSET = word();
+/**
+ * u32: this topic's ready stamp, random with bit 31 set (never all ones): a publisher whose claim is
+ * written while an earlier one is not yet committed stores it in its first header's SEQ_HI (with the
+ * claim's start position in SEQ_LO) for the publisher holding TAIL to commit it (see "Commit").
+ */
+export const TOPIC_READY_STAMP_OFFSET = word();
 /** Bytes of the constant header. */
 export const TOPIC_HEADER_LENGTH = LINE_PAIR;
 
@@ -74,8 +80,6 @@ export const TOPIC_HEAD_OFFSET = 1 * LINE_PAIR;
 export const TOPIC_NEXT_SEQ_LO_OFFSET = TOPIC_HEAD_OFFSET + 4;
 /** u32: high word of the sequence number the next committed frame gets. */
 export const TOPIC_NEXT_SEQ_HI_OFFSET = TOPIC_HEAD_OFFSET + 8;
-/** u32: publishers sleeping until TAIL reaches their claim; a committer wakes them only when > 0. */
-export const TOPIC_TURN_WAITERS_OFFSET = TOPIC_HEAD_OFFSET + 12;
 /** u32 position: end of the last committed record. Advanced in claim order by the committing publisher. */
 export const TOPIC_TAIL_OFFSET = 2 * LINE_PAIR;
 /** u32 position (drop-oldest only): start of the oldest record not yet evicted. */
@@ -118,8 +122,6 @@ export const SPACE_SEQ_INDEX = TOPIC_SPACE_SEQ_OFFSET >> 2;
 export const DETACHED_INDEX = TOPIC_DETACHED_OFFSET >> 2;
 /** Int32 index of RECOVERED. */
 export const RECOVERED_INDEX = TOPIC_RECOVERED_OFFSET >> 2;
-/** Int32 index of TURN_WAITERS. */
-export const TURN_WAITERS_INDEX = TOPIC_TURN_WAITERS_OFFSET >> 2;
 /** Int32 index of SPACE_RUNG. */
 export const SPACE_RUNG_INDEX = TOPIC_SPACE_RUNG_OFFSET >> 2;
 
@@ -185,6 +187,8 @@ export const FRAME_HEADER_LENGTH = 32;
 export const FRAME_ALIGNMENT = 8;
 /** Flag: the record is padding up to the end of the ring; readers skip it. */
 export const FRAME_FLAG_PADDING = 1;
+/** SEQ_HI of a ready claim's first header once a publisher took it to commit (no sequence number has bit 31 set). */
+export const FRAME_TAKEN = -1;
 
 /** Policy codes stored in TOPIC_POLICY. */
 export const POLICY_CODES = { block: 0, "drop-oldest": 1, reject: 2 } as const;

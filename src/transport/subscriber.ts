@@ -33,6 +33,8 @@ import {
 import { LATENCY_BUCKETS, SUB_COUNTERS, SUB_COUNTER_WORDS, subCountersOffset } from "./session-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { type TakenSlot, joinSlot, resumeSlot, storeExpectedSeq } from "./subscriber-slot.js";
+import { recoverDeadClaims } from "./detach.js";
+import { LIVENESS_CHECK_MS } from "./liveness.js";
 import { type WaitAlias, type WaitStrategy, type WaitTuning, createWaitStrategy } from "./wait/wait-strategy.js";
 
 const HDR = FRAME_HEADER_LENGTH;
@@ -153,6 +155,9 @@ export class Subscriber {
   #bytes = 0;
   /** #delivered when wait() last began to wait. */
   #deliveredAtWait = 0;
+  /** TAIL as wait() last saw it stuck short of HEAD, and since when (performance.now() ms; -1: not stuck). */
+  #stallTail = 0;
+  #stallSince = -1;
   /** hold(): the frame held (in place) and where the cursor goes on release(); -1 when none is held. */
   #heldEnd = -1;
   #heldLength = 0;
@@ -231,9 +236,30 @@ export class Subscriber {
       const parked = strategy.idle(0, left);
       if (this.hasData()) return true;
       if (parked || (round & 1023) === 0) {
-        left = deadline === Infinity ? -1 : deadline - performance.now();
+        const now = performance.now();
+        this.#checkStall(now);
+        left = deadline === Infinity ? -1 : deadline - now;
         if (deadline !== Infinity && left <= 0) return this.hasData();
       }
+    }
+  }
+
+  /**
+   * While this reader waits: TAIL short of HEAD and not moving for LIVENESS_CHECK_MS means the claim at
+   * TAIL may be a dead publisher's (later publishers do not wait for it, their frames wait behind it).
+   * Recover it, so that they are delivered.
+   */
+  #checkStall(now: number): void {
+    const i32 = this.#i32;
+    const tail = Atomics.load(i32, TAIL_INDEX);
+    if (Atomics.load(i32, HEAD_INDEX) === tail) {
+      this.#stallSince = -1;
+    } else if (tail !== this.#stallTail || this.#stallSince < 0) {
+      this.#stallTail = tail;
+      this.#stallSince = now;
+    } else if (now - this.#stallSince >= LIVENESS_CHECK_MS) {
+      this.#stallSince = now;
+      recoverDeadClaims(this.#seg, true);
     }
   }
 
@@ -394,7 +420,12 @@ export class Subscriber {
       while (count < limit) {
         const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
         if (cursor === tail) break;
-        if (this.#lapped(cursor)) cursor = Atomics.load(i32, OLDEST_INDEX);
+        if (this.#lapped(cursor)) {
+          // Skip to the oldest record still in the ring. It may be TAIL itself (a full ring of claims not
+          // yet committed), so look at TAIL again before reading anything there.
+          cursor = Atomics.load(i32, OLDEST_INDEX);
+          continue;
+        }
         const remaining = capacity - (cursor & mask);
         const h = (data + (cursor & mask)) >> 2;
         const length = remaining < HDR ? 0 : i32[h]! >>> 0;

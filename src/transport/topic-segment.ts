@@ -8,6 +8,7 @@
  *   formatTopicSegment(sab, index, opts);
  *   const ring = TopicSegment.attach(sab, session, "camera", threadWaitOps);
  */
+import { randomInt } from "node:crypto";
 import { errors } from "../errors.js";
 import { checkSegment } from "./segment-check.js";
 import type { SessionSegment } from "./session-segment.js";
@@ -17,6 +18,7 @@ import {
   MAX_CAPACITY,
   POLICY_CODES,
   TOPIC_BLOCK_TIMEOUT_OFFSET,
+  TOPIC_READY_STAMP_OFFSET,
   TOPIC_CAPACITY_OFFSET,
   TOPIC_DATA_OFFSET,
   TOPIC_INDEX_OFFSET,
@@ -122,6 +124,7 @@ export function formatTopicSegment(sab: SharedArrayBuffer, index: number, config
   set(TOPIC_DATA_OFFSET, g.dataOffset);
   set(TOPIC_INDEX_OFFSET, index);
   set(TOPIC_BLOCK_TIMEOUT_OFFSET, config.blockTimeoutMs);
+  set(TOPIC_READY_STAMP_OFFSET, (randomInt(0x7fffffff) & ~1) | 0x80000000); // bit 31 set, never FRAME_TAKEN
   set(TOPIC_VERSION_OFFSET, TOPIC_VERSION);
   Atomics.store(i32, TOPIC_MAGIC_OFFSET >> 2, TOPIC_MAGIC); // SYNC magic
 }
@@ -148,6 +151,8 @@ export class TopicSegment {
   readonly subTableOffset: number;
   readonly dataOffset: number;
   readonly blockTimeoutMs: number;
+  /** The topic's ready stamp (TOPIC_READY_STAMP): marks a written claim waiting to be committed. */
+  readonly readyStamp: number;
   /** Byte offset of this topic's counter block in the session segment. */
   readonly countersOffset: number;
 
@@ -171,6 +176,7 @@ export class TopicSegment {
     this.subTableOffset = w(TOPIC_SUB_TABLE_OFFSET);
     this.dataOffset = w(TOPIC_DATA_OFFSET);
     this.blockTimeoutMs = w(TOPIC_BLOCK_TIMEOUT_OFFSET);
+    this.readyStamp = w(TOPIC_READY_STAMP_OFFSET);
     this.countersOffset = session.counterBlockOffset(this.index);
   }
 
@@ -195,7 +201,9 @@ export class TopicSegment {
       g.segmentLength <= sab.byteLength &&
       2 * recordLength(seg.maxFrame) <= seg.capacity &&
       seg.maxPublishers <= session.limits.maxPublishers &&
-      seg.maxSubscribers <= session.limits.maxSubscribers;
+      seg.maxSubscribers <= session.limits.maxSubscribers &&
+      seg.readyStamp < 0 &&
+      seg.readyStamp !== -1;
     if (!valid) throw errors.layout(`topic segment of "${name}"`, "header fields are inconsistent (corrupted or foreign segment)");
     return seg;
   }

@@ -175,6 +175,69 @@ for (const { transport: kind } of TRANSPORTS) {
     });
 
 
+    test("a commit behind an unfinished claim does not wait: the earlier publisher publishes both, in claim order", () => {
+      const { topic } = topicOf({ capacity: 4096, maxFrame: 100, policy: "block" });
+      const sub = topic.subscriber({ wait: "spin" });
+      const a = topic.publisher();
+      const b = topic.publisher();
+      const atA = a.claim(10);
+      a.buffer.fill(1, atA, atA + 10);
+      const atB = b.claim(10);
+      b.buffer.fill(2, atB, atB + 10);
+      b.commit(); // returns at once: marked ready behind a's claim
+      assert.equal(sub.hasData(), false, "nothing is visible before the earlier claim is");
+      assert.equal(b.publish(bytes(10, 3)), true, "b goes on publishing");
+      a.commit();
+      assert.deepEqual(drain(sub).map((f) => [f.seq, f.data[0]]), [[0, 1], [1, 2], [2, 3]]);
+      assert.equal(word(topic, L.TOPIC_TAIL_OFFSET), word(topic, L.TOPIC_HEAD_OFFSET));
+    });
+
+    for (const policy of ["block", "drop-oldest", "reject"] as const) {
+      test(`three publishers committing out of claim order, across many wraps (${policy}): every frame in claim order, intact`, () => {
+        const { space, topic } = topicOf({ capacity: 4096, maxFrame: 300, policy });
+        const sub = topic.subscriber({ wait: "spin" });
+        const pubs = [topic.publisher(), topic.publisher(), topic.publisher()];
+        let rng = 0x2545f491;
+        const next = (n: number): number => {
+          rng ^= rng << 13;
+          rng ^= rng >>> 17;
+          rng ^= rng << 5;
+          return (rng >>> 0) % n;
+        };
+        const claimed: number[] = []; // fill byte of each claim, in claim order
+        const got: number[] = [];
+        let expectedSeq = 0;
+        let counter = 0;
+        for (let round = 0; round < 3000; round++) {
+          const open: number[] = [];
+          for (let p = 0; p < pubs.length; p++) {
+            const size = 1 + next(300);
+            const at = pubs[p]!.claim(size);
+            if (at < 0) continue; // reject: full
+            const fill = counter++ & 255;
+            pubs[p]!.buffer.fill(fill, at, at + size);
+            claimed.push(fill);
+            open.push(p);
+          }
+          while (open.length > 0) pubs[open.splice(next(open.length), 1)[0]!]!.commit(); // any order
+          sub.poll((f) => {
+            const data = f.bytes();
+            assert.ok(data.every((x) => x === data[0]), `frame ${f.seq} intact`);
+            if (policy !== "drop-oldest") assert.equal(f.seq, expectedSeq, "consecutive sequence numbers");
+            expectedSeq = f.seq + 1;
+            got.push(data[0]!);
+          });
+        }
+        assert.equal(word(topic, L.TOPIC_TAIL_OFFSET), word(topic, L.TOPIC_HEAD_OFFSET), "everything committed");
+        if (policy === "drop-oldest") {
+          assert.equal(got.length + sub.counts().dropped, claimed.length);
+        } else {
+          assert.deepEqual(got, claimed, "claim order");
+        }
+        assert.equal(space.stats("t").published, claimed.length);
+      });
+    }
+
     test("a publisher that joins a full ring respects the slow subscriber from its first frame", () => {
       const { topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "reject" });
       const sub = topic.subscriber({ wait: "spin" });
