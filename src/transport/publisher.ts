@@ -169,8 +169,8 @@ export class Publisher {
       const end = (head + pad + record) | 0;
       const limit = (end - capacity) | 0;
       if (((this.#floor - limit) | 0) < 0 && !this.#makeRoom(limit)) return -1;
-      // The clock is read before the CAS: from the CAS to the commit, publishers that claim after this
-      // one wait for it, so that window is kept short (a publisher preempted inside it holds them all).
+      // The clock is read before the CAS: frames claimed after this one become visible only once it is
+      // committed, so the window from the CAS to the commit is kept short.
       const now = monotonicNs();
       // The intent goes first, so that if this process dies after the CAS its claim can be recovered.
       i32[this.#intentStart] = head;
