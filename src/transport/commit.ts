@@ -9,7 +9,7 @@
  *
  * @example
  *   commitFrame(seg, frameHeaderWord, end);  // the caller holds TAIL
- *   commitReady(seg);                        // then commits the ready claims after it
+ *   commitReady(seg, takenMark(slot));       // then commits the ready claims after it
  */
 import {
   DOORBELL_PARKED_OFFSET,
@@ -21,7 +21,6 @@ import {
   FRAME_HEADER_LENGTH,
   FRAME_SEQ_HI_OFFSET,
   FRAME_SEQ_LO_OFFSET,
-  FRAME_TAKEN,
   HEAD_INDEX,
   NEXT_SEQ_HI_INDEX,
   NEXT_SEQ_LO_INDEX,
@@ -66,10 +65,11 @@ export function commitFrame(seg: TopicSegment, h: number, end: number): void {
 }
 
 /**
- * Commits, one after the other, the claims at TAIL that their publishers marked ready; stops at TAIL =
- * HEAD or at a claim still being written (its publisher commits it then). Returns how many it committed.
+ * Commits, one after the other, the claims at TAIL that their publishers marked ready, taking each
+ * with `mark` (takenMark(slot) for a publisher, TAKEN_BY_NONE otherwise); stops at TAIL = HEAD or at
+ * a claim still being written (its publisher commits it then). Returns how many it committed.
  */
-export function commitReady(seg: TopicSegment): number {
+export function commitReady(seg: TopicSegment, mark: number): number {
   const i32 = seg.i32;
   const stamp = seg.readyStamp;
   let committed = 0;
@@ -80,18 +80,27 @@ export function commitReady(seg: TopicSegment): number {
     // SYNC ready: the stamp (SEQ_HI) is stored after the claim was written; the position in SEQ_LO
     // tells this lap's stamp from anything an earlier lap left there.
     if (Atomics.load(i32, first + SEQ_HI) !== stamp || Atomics.load(i32, first + SEQ_LO) !== tail) return committed;
-    if (Atomics.compareExchange(i32, first + SEQ_HI, stamp, FRAME_TAKEN) !== stamp) return committed; // its publisher took it
-    let h = first;
-    const remaining = seg.capacity - (tail & seg.mask);
-    let at = remaining < HDR ? (tail + remaining) | 0 : tail; // the position of the first header
-    if ((i32[first + 1]! & FRAME_FLAG_PADDING) !== 0) {
-      // Wrap padding first: the frame is at the start of the next lap.
-      at = (at + (seg.capacity - (at & seg.mask))) | 0;
-      h = seg.dataOffset >> 2;
-    }
-    commitFrame(seg, h, (at + recordLength(i32[h]!)) | 0);
+    if (Atomics.compareExchange(i32, first + SEQ_HI, stamp, mark) !== stamp) return committed; // its publisher took it
+    publishTaken(seg, tail, first);
     committed++;
   }
+}
+
+/**
+ * Publishes the claim at TAIL (= `tail`) whose first header is at Int32 index `first`, taken by the
+ * caller: finds its frame (after the wrap padding if the claim begins with one) and commits it.
+ */
+export function publishTaken(seg: TopicSegment, tail: number, first: number): void {
+  const i32 = seg.i32;
+  let h = first;
+  const remaining = seg.capacity - (tail & seg.mask);
+  let at = remaining < HDR ? (tail + remaining) | 0 : tail; // the position of the first header
+  if ((i32[first + 1]! & FRAME_FLAG_PADDING) !== 0) {
+    // Wrap padding first: the frame is at the start of the next lap.
+    at = (at + (seg.capacity - (at & seg.mask))) | 0;
+    h = seg.dataOffset >> 2;
+  }
+  commitFrame(seg, h, (at + recordLength(i32[h]!)) | 0);
 }
 
 /** Rings the doorbell of every active subscriber whose host said it is parked (after TAIL moved). */

@@ -11,6 +11,10 @@ import {
   DETACHED_INDEX,
   FRAME_FLAG_PADDING,
   FRAME_HEADER_LENGTH,
+  FRAME_SEQ_HI_OFFSET,
+  FRAME_SEQ_LO_OFFSET,
+  TAKEN_BY_NONE,
+  isTakenMark,
   HEAD_INDEX,
   RECOVERED_INDEX,
   PUB_CLAIM_END_OFFSET,
@@ -31,7 +35,7 @@ import {
 } from "./ring-layout.js";
 import { DOORBELL_PARKED_OFFSET } from "./session-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
-import { commitReady, ringParkedReaders } from "./commit.js";
+import { commitReady, firstHeader, publishTaken, ringParkedReaders } from "./commit.js";
 
 /** Marks subscriber `slot` dead if it is active; true when this call detached it. */
 export function detachSubscriber(seg: TopicSegment, slot: number): boolean {
@@ -87,9 +91,18 @@ export function recoverDeadClaims(seg: TopicSegment, probe: boolean): number {
   let recovered = 0;
   let moved = 0;
   for (;;) {
-    moved += commitReady(seg);
+    moved += commitReady(seg, TAKEN_BY_NONE);
     const tail = Atomics.load(i32, TAIL_INDEX);
     if (Atomics.load(i32, HEAD_INDEX) === tail) break;
+    const first = firstHeader(seg, tail);
+    const mark = Atomics.load(i32, first + (FRAME_SEQ_HI_OFFSET >> 2));
+    if (isTakenMark(mark) && Atomics.load(i32, first + (FRAME_SEQ_LO_OFFSET >> 2)) === tail) {
+      // Taken to be published and TAIL still here: its taker is publishing it now, or died doing so.
+      if (!takerGone(seg, mark, probe) || Atomics.compareExchange(i32, first + (FRAME_SEQ_HI_OFFSET >> 2), mark, TAKEN_BY_NONE) !== mark) break;
+      publishTaken(seg, tail, first);
+      moved++;
+      continue;
+    }
     let dead = -1;
     let live = false;
     for (let slot = 0; slot < seg.maxPublishers && !live; slot++) {
@@ -120,6 +133,16 @@ export function recoverDeadClaims(seg: TopicSegment, probe: boolean): number {
   }
   if (moved > 0 && Atomics.load(i32, READERS_PARKED_INDEX) !== 0) ringParkedReaders(seg); // SYNC parked
   return recovered;
+}
+
+/** Whether the publisher named by a taken mark is gone (its slot no longer active, or its owner dead). A taker with no slot is never judged gone. */
+function takerGone(seg: TopicSegment, mark: number, probe: boolean): boolean {
+  const slot = (mark & 0x3fffffff) - 1;
+  if (slot < 0 || slot >= seg.maxPublishers) return false;
+  const base = (seg.pubTableOffset + slot * PUB_SLOT_LENGTH) >> 2;
+  if (Atomics.load(seg.i32, base + (PUB_STATE_OFFSET >> 2)) !== SLOT_ACTIVE) return true;
+  const owner = seg.i32[base + (PUB_OWNER_OFFSET >> 2)]!;
+  return owner === DEAD_OWNER || (probe && !isOwnerAlive(owner));
 }
 
 /** Owner recorded in a publisher slot whose host is gone: no process has this id, so peers treat it as dead. */

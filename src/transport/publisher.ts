@@ -21,7 +21,7 @@ import {
   FRAME_PUBLISHER_OFFSET,
   FRAME_SCHEMA_OFFSET,
   FRAME_SEQ_HI_OFFSET,
-  FRAME_TAKEN,
+  takenMark,
   FRAME_TIME_HI_OFFSET,
   FRAME_TIME_LO_OFFSET,
   HEAD_INDEX,
@@ -73,6 +73,8 @@ export class Publisher {
   readonly #f64: Float64Array;
   readonly #counters: number;
   readonly #slot: number;
+  /** What this publisher writes into a ready claim's SEQ_HI when it takes it (names its slot, see takenMark). */
+  readonly #takenMark: number;
   /** Int32 indices of this slot's claim intent words. */
   readonly #intentStart: number;
   readonly #intentEnd: number;
@@ -116,6 +118,7 @@ export class Publisher {
     this.#maxFrame = seg.maxFrame;
     this.#policy = seg.policyCode;
     this.#slot = this.#takeSlot(owner);
+    this.#takenMark = takenMark(this.#slot);
     this.#intentStart = this.#slotWord(PUB_CLAIM_START_OFFSET);
     this.#intentEnd = this.#slotWord(PUB_CLAIM_END_OFFSET);
     this.id = seg.session.nextPublisherId();
@@ -220,7 +223,7 @@ export class Publisher {
     if (start === this.#lastEnd || Atomics.load(i32, TAIL_INDEX) === start || this.#markReady(start)) {
       commitFrame(this.#seg, this.#frameAt, end);
       this.#lastEnd = end;
-      if (Atomics.load(i32, HEAD_INDEX) !== end) commitReady(this.#seg); // claims after ours that are ready
+      if (Atomics.load(i32, HEAD_INDEX) !== end) commitReady(this.#seg, this.#takenMark); // claims after ours that are ready
       if (Atomics.load(i32, READERS_PARKED_INDEX) !== 0) ringParkedReaders(this.#seg); // SYNC parked
     } else {
       this.#lastEnd = -1;
@@ -356,7 +359,7 @@ export class Publisher {
     i32[stampAt - 1] = start; // SEQ_LO: the claim's position, so that no earlier lap's stamp passes for this one
     Atomics.store(i32, stampAt, stamp); // SYNC ready
     const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
-    if (tail === start) return Atomics.compareExchange(i32, stampAt, stamp, FRAME_TAKEN) === stamp;
+    if (tail === start) return Atomics.compareExchange(i32, stampAt, stamp, this.#takenMark) === stamp;
     this.#watchStuck(tail);
     return false;
   }

@@ -62,7 +62,7 @@ export const TOPIC_INDEX_OFFSET = word();
 /** u32: how long a `block` publisher waits for space before it raises an error, in ms. */
 export const TOPIC_BLOCK_TIMEOUT_OFFSET = word();
 /**
- * u32: this topic's ready stamp, random with bit 31 set (never all ones): a publisher whose claim is
+ * u32: this topic's ready stamp, random with the top bits 10: a publisher whose claim is
  * written while an earlier one is not yet committed stores it in its first header's SEQ_HI (with the
  * claim's start position in SEQ_LO) for the publisher holding TAIL to commit it (see "Commit").
  */
@@ -187,8 +187,20 @@ export const FRAME_HEADER_LENGTH = 32;
 export const FRAME_ALIGNMENT = 8;
 /** Flag: the record is padding up to the end of the ring; readers skip it. */
 export const FRAME_FLAG_PADDING = 1;
-/** SEQ_HI of a ready claim's first header once a publisher took it to commit (no sequence number has bit 31 set). */
-export const FRAME_TAKEN = -1;
+/**
+ * SEQ_HI of a ready claim's first header once it was taken to be published: `0xC0000000 | (slot + 1)`
+ * for the publisher in that slot, `0xC0000000` for a taker with no slot (a recovering reader or
+ * supervisor). Ready stamps have the top bits 10, taken marks 11, sequence numbers 0.
+ */
+export function takenMark(publisherSlot: number): number {
+  return (0xc0000000 | (publisherSlot + 1)) | 0;
+}
+/** The taken mark of a taker with no publisher slot. */
+export const TAKEN_BY_NONE = 0xc0000000 | 0;
+/** Whether a SEQ_HI word is a taken mark. */
+export function isTakenMark(word: number): boolean {
+  return word >>> 30 === 3;
+}
 
 /** Policy codes stored in TOPIC_POLICY. */
 export const POLICY_CODES = { block: 0, "drop-oldest": 1, reject: 2 } as const;

@@ -124,7 +124,7 @@ export function formatTopicSegment(sab: SharedArrayBuffer, index: number, config
   set(TOPIC_DATA_OFFSET, g.dataOffset);
   set(TOPIC_INDEX_OFFSET, index);
   set(TOPIC_BLOCK_TIMEOUT_OFFSET, config.blockTimeoutMs);
-  set(TOPIC_READY_STAMP_OFFSET, (randomInt(0x7fffffff) & ~1) | 0x80000000); // bit 31 set, never FRAME_TAKEN
+  set(TOPIC_READY_STAMP_OFFSET, (randomInt(0x40000000) | 0x80000000) | 0); // top bits 10 (see takenMark)
   set(TOPIC_VERSION_OFFSET, TOPIC_VERSION);
   Atomics.store(i32, TOPIC_MAGIC_OFFSET >> 2, TOPIC_MAGIC); // SYNC magic
 }
@@ -202,8 +202,7 @@ export class TopicSegment {
       2 * recordLength(seg.maxFrame) <= seg.capacity &&
       seg.maxPublishers <= session.limits.maxPublishers &&
       seg.maxSubscribers <= session.limits.maxSubscribers &&
-      seg.readyStamp < 0 &&
-      seg.readyStamp !== -1;
+      seg.readyStamp >>> 30 === 2;
     if (!valid) throw errors.layout(`topic segment of "${name}"`, "header fields are inconsistent (corrupted or foreign segment)");
     return seg;
   }

@@ -192,6 +192,37 @@ for (const { transport: kind } of TRANSPORTS) {
       assert.equal(word(topic, L.TOPIC_TAIL_OFFSET), word(topic, L.TOPIC_HEAD_OFFSET));
     });
 
+    test("a ready claim whose taker died before publishing it is published by a waiting reader", () => {
+      const { topic } = topicOf({ capacity: 4096, maxFrame: 100, policy: "block" });
+      const sub = topic.subscriber({ wait: "spin" });
+      const [a, b, c] = [topic.publisher(), topic.publisher(), topic.publisher()];
+      const i32 = topic.segment.i32;
+      const slotOf = (id: number): number => {
+        for (let slot = 0; slot < topic.segment.maxPublishers; slot++) {
+          if (i32[(topic.segment.pubTableOffset + slot * L.PUB_SLOT_LENGTH + L.PUB_ID_OFFSET) >> 2] === id) return slot;
+        }
+        throw new Error("no slot");
+      };
+      a.claim(10);
+      const atB = b.claim(10);
+      b.buffer.fill(7, atB, atB + 10);
+      const bStart = word(topic, L.TOPIC_HEAD_OFFSET) - L.recordLength(10);
+      b.commit(); // stamped ready behind a's claim
+      // c takes b's claim (as the holder of TAIL would) and dies before publishing it.
+      const stampAt = ((atB - L.FRAME_HEADER_LENGTH) >> 2) + (L.FRAME_SEQ_HI_OFFSET >> 2);
+      assert.equal(Atomics.compareExchange(i32, stampAt, topic.segment.readyStamp, L.takenMark(slotOf(c.id))), topic.segment.readyStamp);
+      c.close();
+      a.commit(); // publishes its own frame; b's claim is taken, so a stops there
+      assert.equal(word(topic, L.TOPIC_TAIL_OFFSET), bStart, "TAIL waits at the taken claim");
+      const got: Array<[number, number]> = [];
+      const deadline = performance.now() + 5000;
+      while (got.length < 2 && performance.now() < deadline) {
+        sub.poll((f) => got.push([f.seq, f.length]));
+        sub.wait(50);
+      }
+      assert.deepEqual(got, [[0, 10], [1, 10]], "the reader found TAIL stuck, saw the taker gone and published the claim");
+    });
+
     for (const policy of ["block", "drop-oldest", "reject"] as const) {
       test(`three publishers committing out of claim order, across many wraps (${policy}): every frame in claim order, intact`, () => {
         const { space, topic } = topicOf({ capacity: 4096, maxFrame: 300, policy });
