@@ -158,6 +158,8 @@ export class Subscriber {
   /** TAIL as wait() last saw it stuck short of HEAD, and since when (performance.now() ms; -1: not stuck). */
   #stallTail = 0;
   #stallSince = -1;
+  /** Reads that found no frame, modulo 64: every 64th checks for a stuck TAIL. */
+  #emptyReads = 0;
   /** hold(): the frame held (in place) and where the cursor goes on release(); -1 when none is held. */
   #heldEnd = -1;
   #heldLength = 0;
@@ -244,10 +246,15 @@ export class Subscriber {
     }
   }
 
+  /** A read found no frame: every 64th time, look whether TAIL is stuck (a clock read costs ~50 ns; 64 empty polls, next to nothing). */
+  #foundNothing(): void {
+    if ((++this.#emptyReads & 63) === 0) this.#checkStall(performance.now());
+  }
+
   /**
-   * While this reader waits: TAIL short of HEAD and not moving for LIVENESS_CHECK_MS means the claim at
-   * TAIL may be a dead publisher's (later publishers do not wait for it, their frames wait behind it).
-   * Recover it, so that they are delivered.
+   * While this reader finds nothing: TAIL short of HEAD and not moving for LIVENESS_CHECK_MS means the
+   * claim at TAIL may be a dead publisher's (later publishers do not wait for it, their frames wait
+   * behind it). Recover it, so that they are delivered. Called from wait(), and every 64 empty reads.
    */
   #checkStall(now: number): void {
     const i32 = this.#i32;
@@ -310,6 +317,7 @@ export class Subscriber {
       return view;
     }
     if (cursor !== this.#cursor || this.#deferredCount !== 0) this.#finish(cursor, 0, 0);
+    this.#foundNothing();
     return undefined;
   }
 
@@ -366,7 +374,10 @@ export class Subscriber {
     const i32 = this.#i32;
     const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
     let cursor = this.#cursor;
-    if (cursor === tail) return 0;
+    if (cursor === tail) {
+      this.#foundNothing();
+      return 0;
+    }
     const seg = this.#seg;
     const u8 = seg.u8;
     const mask = seg.mask;
@@ -419,7 +430,10 @@ export class Subscriber {
     try {
       while (count < limit) {
         const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
-        if (cursor === tail) break;
+        if (cursor === tail) {
+          if (count === 0) this.#foundNothing();
+          break;
+        }
         if (this.#lapped(cursor)) {
           // Skip to the oldest record still in the ring. It may be TAIL itself (a full ring of claims not
           // yet committed), so look at TAIL again before reading anything there.
