@@ -6,7 +6,7 @@
  * @example
  *   if (detachSubscriber(segment, slot)) log("detached a dead reader");
  */
-import { isOwnerAlive } from "./liveness.js";
+import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 import {
   DETACHED_INDEX,
   FRAME_FLAG_PADDING,
@@ -133,6 +133,35 @@ export function recoverDeadClaims(seg: TopicSegment, probe: boolean): number {
   }
   if (moved > 0 && Atomics.load(i32, READERS_PARKED_INDEX) !== 0) ringParkedReaders(seg); // SYNC parked
   return recovered;
+}
+
+/**
+ * Notices a TAIL that stays short of HEAD at the same place for LIVENESS_CHECK_MS: the claim there
+ * may be a dead publisher's (live publishers do not wait for it, so nothing else would notice).
+ *
+ * @example
+ *   if (watch.stuck(tail, head, performance.now())) recoverDeadClaims(segment, true);
+ */
+export class StallWatch {
+  #tail = 0;
+  /** When TAIL was first seen at #tail (ms), or -1 when it was not stuck. */
+  #since = -1;
+
+  /** True when TAIL has not moved for LIVENESS_CHECK_MS while short of HEAD (then it times again). */
+  stuck(tail: number, head: number, nowMs: number): boolean {
+    if (head === tail) {
+      this.#since = -1;
+      return false;
+    }
+    if (tail !== this.#tail || this.#since < 0) {
+      this.#tail = tail;
+      this.#since = nowMs;
+      return false;
+    }
+    if (nowMs - this.#since < LIVENESS_CHECK_MS) return false;
+    this.#since = nowMs;
+    return true;
+  }
 }
 
 /** Whether the publisher named by a taken mark is gone (its slot no longer active, or its owner dead). A taker with no slot is never judged gone. */

@@ -49,7 +49,7 @@ import {
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
-import { detachSubscriber, recoverDeadClaims } from "./detach.js";
+import { StallWatch, detachSubscriber, recoverDeadClaims } from "./detach.js";
 import { commitFrame, commitReady, firstHeader, ringParkedReaders } from "./commit.js";
 
 const HDR = FRAME_HEADER_LENGTH;
@@ -95,9 +95,8 @@ export class Publisher {
   #length = 0;
   /** When the claim was made (monotonic ns). */
   #claimNs = 0;
-  /** TAIL as this publisher last found it stuck short of its claim, and since when (ns): to look for a dead claim holder. */
-  #stuckTail = 0;
-  #stuckSinceNs = -1;
+  /** Notices a TAIL stuck short of this publisher's claims (timed by the claims' clock readings). */
+  readonly #stall = new StallWatch();
   #closed = false;
   /** End of this publisher's last commit if it moved TAIL there itself (else -1): a claim starting there holds TAIL. */
   #lastEnd = -1;
@@ -369,13 +368,6 @@ export class Publisher {
    * the claims' own clock readings), the claim there may be a dead publisher's: recover it.
    */
   #watchStuck(tail: number): void {
-    const now = this.#claimNs;
-    if (tail !== this.#stuckTail || this.#stuckSinceNs < 0) {
-      this.#stuckTail = tail;
-      this.#stuckSinceNs = now;
-    } else if (now - this.#stuckSinceNs > LIVENESS_CHECK_MS * 1e6) {
-      this.#stuckSinceNs = now;
-      recoverDeadClaims(this.#seg, true);
-    }
+    if (this.#stall.stuck(tail, this.#claimEnd, this.#claimNs / 1e6)) recoverDeadClaims(this.#seg, true);
   }
 }

@@ -13,6 +13,7 @@
 import { errors } from "../errors.js";
 import { TWO_POW_32, monotonicNs } from "./clock.js";
 import { Doorbell } from "./doorbell.js";
+import { FrameView } from "./frame-view.js";
 import {
   FRAME_FLAG_PADDING,
   FRAME_HEADER_LENGTH,
@@ -33,8 +34,7 @@ import {
 import { LATENCY_BUCKETS, SUB_COUNTERS, SUB_COUNTER_WORDS, subCountersOffset } from "./session-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { type TakenSlot, joinSlot, resumeSlot, storeExpectedSeq } from "./subscriber-slot.js";
-import { recoverDeadClaims } from "./detach.js";
-import { LIVENESS_CHECK_MS } from "./liveness.js";
+import { StallWatch, recoverDeadClaims } from "./detach.js";
 import { type WaitAlias, type WaitStrategy, type WaitTuning, createWaitStrategy } from "./wait/wait-strategy.js";
 
 const HDR = FRAME_HEADER_LENGTH;
@@ -45,64 +45,6 @@ const CURSOR_PUBLISH_EVERY = 64;
  * reading a small frame), counting across polls, starting with the first frame ever read.
  */
 const LATENCY_SAMPLE_EVERY = 64;
-
-const NO_WORDS = new Int32Array(0);
-
-/**
- * One frame as a handler sees it. The object is reused: valid only while the handler runs (or, for
- * hold(), until release()). The header fields are read from the frame when asked for, so a handler
- * that only looks at the payload pays nothing for them.
- */
-export class FrameView {
-  /** Bytes holding the payload (the ring itself, or the subscriber's copy under drop-oldest). */
-  buffer: Uint8Array = new Uint8Array(0);
-  /** Offset of the payload in `buffer` (8-byte aligned). */
-  offset = 0;
-  /** Payload length in bytes. */
-  length = 0;
-  /** The words holding the frame header, and the index of its first word. */
-  #words: Int32Array = NO_WORDS;
-  #h = 0;
-
-  /** Sequence number of the frame in its topic, from 0. */
-  get seq(): number {
-    return (this.#words[this.#h + 2]! >>> 0) + this.#words[this.#h + 3]! * TWO_POW_32;
-  }
-
-  /** Monotonic publish time, ns. */
-  get publishTimeNs(): number {
-    return (this.#words[this.#h + 4]! >>> 0) + this.#words[this.#h + 5]! * TWO_POW_32;
-  }
-
-  /** Id of the publisher that wrote it. */
-  get publisherId(): number {
-    return this.#words[this.#h + 6]!;
-  }
-
-  /** Schema id of the payload (0 raw bytes, 1 dict). */
-  get schemaId(): number {
-    return this.#words[this.#h + 7]!;
-  }
-
-  /** @internal Points the view at the frame whose header starts at word `h` of `words` (same memory as `buffer`). */
-  locate(buffer: Uint8Array, words: Int32Array, h: number, length: number): void {
-    this.buffer = buffer;
-    this.#words = words;
-    this.#h = h;
-    this.offset = h * 4 + HDR;
-    this.length = length;
-  }
-
-  /** A view of the payload (allocates a small view object; the bytes are not copied). */
-  bytes(): Uint8Array {
-    return this.buffer.subarray(this.offset, this.offset + this.length);
-  }
-
-  /** A copy of the payload that outlives the handler. */
-  copy(): Uint8Array {
-    return this.buffer.slice(this.offset, this.offset + this.length);
-  }
-}
 
 /** Called once per frame. */
 export type FrameHandler = (frame: FrameView) => void;
@@ -155,9 +97,8 @@ export class Subscriber {
   #bytes = 0;
   /** #delivered when wait() last began to wait. */
   #deliveredAtWait = 0;
-  /** TAIL as wait() last saw it stuck short of HEAD, and since when (performance.now() ms; -1: not stuck). */
-  #stallTail = 0;
-  #stallSince = -1;
+  /** Notices a TAIL stuck short of HEAD while this reader finds nothing. */
+  readonly #stall = new StallWatch();
   /** Reads that found no frame, modulo 64: every 64th checks for a stuck TAIL. */
   #emptyReads = 0;
   /** hold(): the frame held (in place) and where the cursor goes on release(); -1 when none is held. */
@@ -258,16 +199,7 @@ export class Subscriber {
    */
   #checkStall(now: number): void {
     const i32 = this.#i32;
-    const tail = Atomics.load(i32, TAIL_INDEX);
-    if (Atomics.load(i32, HEAD_INDEX) === tail) {
-      this.#stallSince = -1;
-    } else if (tail !== this.#stallTail || this.#stallSince < 0) {
-      this.#stallTail = tail;
-      this.#stallSince = now;
-    } else if (now - this.#stallSince >= LIVENESS_CHECK_MS) {
-      this.#stallSince = now;
-      recoverDeadClaims(this.#seg, true);
-    }
+    if (this.#stall.stuck(Atomics.load(i32, TAIL_INDEX), Atomics.load(i32, HEAD_INDEX), now)) recoverDeadClaims(this.#seg, true);
   }
 
   /**
