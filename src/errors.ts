@@ -14,6 +14,7 @@ export type EtherErrorCode =
   | "ERR_ETHER_BAD_VERSION"
   | "ERR_ETHER_SEGMENT_TOO_SMALL"
   | "ERR_ETHER_FRAME_TOO_LARGE"
+  | "ERR_ETHER_JOIN_TIMEOUT"
   | "ERR_ETHER_PUBLISH_TIMEOUT"
   | "ERR_ETHER_CORRUPT_RING"
   | "ERR_ETHER_NO_SLOT"
@@ -106,6 +107,14 @@ export const errors = {
       "ERR_ETHER_FRAME_TOO_LARGE",
       `frame of ${length} bytes exceeds max_frame=${maxFrame}${topicPlace(topic)}; raise the topic's max_frame`,
       { topic, length, maxFrame },
+    );
+  },
+  joinTimeout(topic: string, timeoutMs: number, tail: number, head: number): EtherError {
+    return new EtherError(
+      "ERR_ETHER_JOIN_TIMEOUT",
+      `a subscriber could not join${topicPlace(topic)} within ${timeoutMs} ms: the claim at position ${tail >>> 0} ` +
+        `(head ${head >>> 0}) was not committed, and its publisher is not known to be gone`,
+      { topic, timeoutMs, tail, head },
     );
   },
   publishTimeout(topic: string, timeoutMs: number, slowest: number): EtherError {

@@ -25,6 +25,7 @@ import {
   TAIL_INDEX,
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
+import { StallWatch, recoverDeadClaims } from "./detach.js";
 
 /** Slot state while a subscriber joins: publishers ignore it until ACTIVE. */
 const SLOT_JOINING = 3;
@@ -49,7 +50,14 @@ export function joinSlot(seg: TopicSegment, owner: number, doorbell: number): Ta
   for (let slot = 0; slot < seg.maxSubscribers; slot++) {
     const base = slotBase(seg, slot);
     if (Atomics.compareExchange(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_FREE, SLOT_JOINING) !== SLOT_FREE) continue;
-    const [tail, expectedSeq] = quiescentTail(seg);
+    let tail: number;
+    let expectedSeq: number;
+    try {
+      [tail, expectedSeq] = quiescentTail(seg);
+    } catch (error) {
+      Atomics.store(i32, base + (SUB_STATE_OFFSET >> 2), SLOT_FREE); // give the slot back
+      throw error;
+    }
     storeExpectedSeq(seg, base, expectedSeq);
     Atomics.store(i32, base + (SUB_CURSOR_OFFSET >> 2), tail);
     i32[base + (SUB_OWNER_OFFSET >> 2)] = owner;
@@ -88,16 +96,25 @@ export function storeExpectedSeq(seg: TopicSegment, base: number, seq: number): 
 
 /**
  * The tail and the sequence number of the frame that will be committed there, read at a moment
- * with no claim in flight (HEAD == TAIL before and after): only then do the two words agree.
+ * with no claim in flight (HEAD == TAIL before and after): only then do the two words agree. A TAIL
+ * stuck at a dead publisher's claim would never get there: while waiting, recover such a claim.
  */
 function quiescentTail(seg: TopicSegment): [number, number] {
   const i32 = seg.i32;
+  const stall = new StallWatch();
+  const deadline = performance.now() + seg.blockTimeoutMs;
   for (let attempt = 0; ; attempt++) {
     const tail = Atomics.load(i32, TAIL_INDEX);
     if (Atomics.load(i32, HEAD_INDEX) === tail) {
       const seq = (Atomics.load(i32, NEXT_SEQ_LO_INDEX) >>> 0) + Atomics.load(i32, NEXT_SEQ_HI_INDEX) * TWO_POW_32;
       if (Atomics.load(i32, HEAD_INDEX) === tail && Atomics.load(i32, TAIL_INDEX) === tail) return [tail, seq];
     }
-    if (attempt > 1000) seg.waitOps.wait(i32, TAIL_INDEX, tail, 0.05);
+    if (attempt > 1000) {
+      const now = performance.now();
+      const head = Atomics.load(i32, HEAD_INDEX);
+      if (stall.stuck(tail, head, now)) recoverDeadClaims(seg, true);
+      if (now > deadline) throw errors.joinTimeout(seg.name, seg.blockTimeoutMs, tail, head);
+      seg.waitOps.wait(i32, TAIL_INDEX, tail, 0.05);
+    }
   }
 }

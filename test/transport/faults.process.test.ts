@@ -29,6 +29,8 @@ test("kill -9 of a publisher holding a half-written frame: no torn frame, the ot
   const sub = topic.subscriber({ wait: "spin" });
   const { child } = await startChild(ROLES, { role: "claim-and-hang", data, size: 512 });
   await killChild(child);
+  // A reader joining now needs a moment with no claim in flight: it recovers the dead claim itself.
+  const late = topic.subscriber({ wait: "spin" });
   const pub = topic.publisher();
   // These do not wait for the dead claim: they are written and wait behind it. The reader, finding TAIL
   // stuck short of HEAD while it waits, checks the claim's owner, recovers the claim, and gets them.
@@ -46,6 +48,9 @@ test("kill -9 of a publisher holding a half-written frame: no torn frame, the ot
   ]);
   assert.equal(topic.faults().recoveredClaims, 1);
   assert.equal(sub.counts().dropped, 0);
+  const lateSeqs: number[] = [];
+  late.poll((f) => lateSeqs.push(f.seq));
+  assert.deepEqual(lateSeqs, [0, 1, 2], "the late reader joined before the three frames");
 });
 
 test("kill -9 of a publisher at random moments mid-stream: readers never see a torn frame, never hang", { timeout: 60_000 }, async () => {

@@ -192,6 +192,16 @@ for (const { transport: kind } of TRANSPORTS) {
       assert.equal(word(topic, L.TOPIC_TAIL_OFFSET), word(topic, L.TOPIC_HEAD_OFFSET));
     });
 
+    test("a subscriber that cannot join behind a claim in flight fails after the block timeout and gives its slot back", () => {
+      const { topic } = topicOf({ capacity: 4096, maxFrame: 100, policy: "block", blockTimeoutMs: 200 });
+      const pub = topic.publisher();
+      pub.claim(10); // held, never committed while the subscriber tries to join
+      assert.throws(() => topic.subscriber({ wait: "spin" }), (e: EtherError) => e.code === "ERR_ETHER_JOIN_TIMEOUT" && /topic "t"/.test(e.message));
+      pub.commit();
+      const slots = Array.from({ length: topic.segment.maxSubscribers }, () => topic.subscriber({ wait: "spin" }));
+      assert.equal(slots.length, topic.segment.maxSubscribers, "every slot is free again");
+    });
+
     test("a ready claim whose taker died before publishing it is published by a waiting reader", () => {
       const { topic } = topicOf({ capacity: 4096, maxFrame: 100, policy: "block" });
       const sub = topic.subscriber({ wait: "spin" });
