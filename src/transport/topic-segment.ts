@@ -50,7 +50,10 @@ export interface TopicConfig {
   readonly policy: Policy;
   readonly maxPublishers: number;
   readonly maxSubscribers: number;
-  /** How long a `block` publisher waits for space before raising ERR_ETHER_PUBLISH_TIMEOUT. */
+  /**
+   * How long a `block` publisher waits for space before raising ERR_ETHER_PUBLISH_TIMEOUT, and a
+   * joining subscriber for a moment with no claim in flight before ERR_ETHER_JOIN_TIMEOUT.
+   */
   readonly blockTimeoutMs: number;
 }
 
@@ -62,7 +65,7 @@ export interface TopicOptions {
   maxFrame?: number;
   /** Default "block". */
   policy?: Policy;
-  /** How long a `block` publisher waits for a slow subscriber before an error. Default 10 000 ms. */
+  /** How long a `block` publisher waits for a slow subscriber (and a joining subscriber for claims in flight) before an error. Default 10 000 ms. */
   blockTimeoutMs?: number;
 }
 
