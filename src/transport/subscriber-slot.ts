@@ -94,6 +94,9 @@ export function storeExpectedSeq(seg: TopicSegment, base: number, seq: number): 
   seg.i32[base + (SUB_NEXT_SEQ_HI_OFFSET >> 2)] = hi;
 }
 
+/** A join waits for claims in flight at least this long, even on a topic whose block timeout is shorter. */
+const JOIN_PATIENCE_MIN_MS = 1000;
+
 /**
  * The tail and the sequence number of the frame that will be committed there, read at a moment
  * with no claim in flight (HEAD == TAIL before and after): only then do the two words agree. A TAIL
@@ -102,7 +105,8 @@ export function storeExpectedSeq(seg: TopicSegment, base: number, seq: number): 
 function quiescentTail(seg: TopicSegment): [number, number] {
   const i32 = seg.i32;
   const stall = new StallWatch();
-  const deadline = performance.now() + seg.blockTimeoutMs;
+  const patienceMs = Math.max(seg.blockTimeoutMs, JOIN_PATIENCE_MIN_MS);
+  const deadline = performance.now() + patienceMs;
   for (let attempt = 0; ; attempt++) {
     const tail = Atomics.load(i32, TAIL_INDEX);
     if (Atomics.load(i32, HEAD_INDEX) === tail) {
@@ -113,7 +117,7 @@ function quiescentTail(seg: TopicSegment): [number, number] {
       const now = performance.now();
       const head = Atomics.load(i32, HEAD_INDEX);
       if (stall.stuck(tail, head, now)) recoverDeadClaims(seg, true);
-      if (now > deadline) throw errors.joinTimeout(seg.name, seg.blockTimeoutMs, tail, head);
+      if (now > deadline) throw errors.joinTimeout(seg.name, patienceMs, tail, head);
       seg.waitOps.wait(i32, TAIL_INDEX, tail, 0.05);
     }
   }

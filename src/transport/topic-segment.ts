@@ -52,7 +52,7 @@ export interface TopicConfig {
   readonly maxSubscribers: number;
   /**
    * How long a `block` publisher waits for space before raising ERR_ETHER_PUBLISH_TIMEOUT, and a
-   * joining subscriber for a moment with no claim in flight before ERR_ETHER_JOIN_TIMEOUT.
+   * joining subscriber for a moment with no claim in flight (at least 1 s) before ERR_ETHER_JOIN_TIMEOUT.
    */
   readonly blockTimeoutMs: number;
 }
