@@ -34,9 +34,7 @@ import {
   PUB_SLOT_LENGTH,
   PUB_STATE_OFFSET,
   READERS_PARKED_INDEX,
-  RECOVERED_INDEX,
   SLOT_ACTIVE,
-  SLOT_DEAD,
   SLOT_FREE,
   SPACE_RUNG_INDEX,
   SPACE_SEQ_INDEX,
@@ -50,7 +48,7 @@ import {
 import type { TopicSegment } from "./topic-segment.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 import { StallWatch, detachSubscriber, recoverDeadClaims } from "./detach.js";
-import { commitFrame, commitReady, firstHeader, ringParkedReaders } from "./commit.js";
+import { commitFrame, commitReady, ringParkedReaders } from "./commit.js";
 
 const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
