@@ -136,31 +136,35 @@ export function recoverDeadClaims(seg: TopicSegment, probe: boolean): number {
 }
 
 /**
- * Notices a TAIL that stays short of HEAD at the same place for LIVENESS_CHECK_MS: the claim there
- * may be a dead publisher's (live publishers do not wait for it, so nothing else would notice).
+ * Notices a TAIL that stays short of HEAD at the same place for LIVENESS_CHECK_MS, and then
+ * recovers the claim there if its publisher is gone (live publishers do not wait for it, so nothing
+ * else would notice).
  *
  * @example
- *   if (watch.stuck(tail, head, performance.now())) recoverDeadClaims(segment, true);
+ *   const watch = new StallWatch(segment);
+ *   watch.check(tail, head, performance.now());   // whenever the caller finds nothing to do
  */
 export class StallWatch {
+  readonly #seg: TopicSegment;
   #tail = 0;
   /** When TAIL was first seen at #tail (ms), or -1 when it was not stuck. */
   #since = -1;
 
-  /** True when TAIL has not moved for LIVENESS_CHECK_MS while short of HEAD (then it times again). */
-  stuck(tail: number, head: number, nowMs: number): boolean {
+  constructor(seg: TopicSegment) {
+    this.#seg = seg;
+  }
+
+  /** Once TAIL has not moved for LIVENESS_CHECK_MS while short of HEAD: recoverDeadClaims (probing owners), then times again. */
+  check(tail: number, head: number, nowMs: number): void {
     if (head === tail) {
       this.#since = -1;
-      return false;
-    }
-    if (tail !== this.#tail || this.#since < 0) {
+    } else if (tail !== this.#tail || this.#since < 0) {
       this.#tail = tail;
       this.#since = nowMs;
-      return false;
+    } else if (nowMs - this.#since >= LIVENESS_CHECK_MS) {
+      this.#since = nowMs;
+      recoverDeadClaims(this.#seg, true);
     }
-    if (nowMs - this.#since < LIVENESS_CHECK_MS) return false;
-    this.#since = nowMs;
-    return true;
   }
 }
 

@@ -94,7 +94,7 @@ export class Publisher {
   /** When the claim was made (monotonic ns). */
   #claimNs = 0;
   /** Notices a TAIL stuck short of this publisher's claims (timed by the claims' clock readings). */
-  readonly #stall = new StallWatch();
+  readonly #stall: StallWatch;
   #closed = false;
   /** End of this publisher's last commit if it moved TAIL there itself (else -1): a claim starting there holds TAIL. */
   #lastEnd = -1;
@@ -116,6 +116,7 @@ export class Publisher {
     this.#policy = seg.policyCode;
     this.#slot = this.#takeSlot(owner);
     this.#takenMark = takenMark(this.#slot);
+    this.#stall = new StallWatch(seg);
     this.#intentStart = this.#slotWord(PUB_CLAIM_START_OFFSET);
     this.#intentEnd = this.#slotWord(PUB_CLAIM_END_OFFSET);
     this.id = seg.session.nextPublisherId();
@@ -357,15 +358,9 @@ export class Publisher {
     Atomics.store(i32, stampAt, stamp); // SYNC ready
     const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
     if (tail === start) return Atomics.compareExchange(i32, stampAt, stamp, this.#takenMark) === stamp;
-    this.#watchStuck(tail);
+    // TAIL short of this claim: if it stays there (timed by the claims' own clock readings), the claim
+    // at TAIL may be a dead publisher's.
+    this.#stall.check(tail, this.#claimEnd, this.#claimNs / 1e6);
     return false;
-  }
-
-  /**
-   * TAIL is short of this publisher's claim. If it stays at the same place for LIVENESS_CHECK_MS (by
-   * the claims' own clock readings), the claim there may be a dead publisher's: recover it.
-   */
-  #watchStuck(tail: number): void {
-    if (this.#stall.stuck(tail, this.#claimEnd, this.#claimNs / 1e6)) recoverDeadClaims(this.#seg, true);
   }
 }

@@ -25,7 +25,7 @@ import {
   TAIL_INDEX,
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
-import { StallWatch, recoverDeadClaims } from "./detach.js";
+import { StallWatch } from "./detach.js";
 
 /** Slot state while a subscriber joins: publishers ignore it until ACTIVE. */
 const SLOT_JOINING = 3;
@@ -104,7 +104,7 @@ const JOIN_PATIENCE_MIN_MS = 1000;
  */
 function quiescentTail(seg: TopicSegment): [number, number] {
   const i32 = seg.i32;
-  const stall = new StallWatch();
+  const stall = new StallWatch(seg);
   const patienceMs = Math.max(seg.blockTimeoutMs, JOIN_PATIENCE_MIN_MS);
   const deadline = performance.now() + patienceMs;
   for (let attempt = 0; ; attempt++) {
@@ -116,7 +116,7 @@ function quiescentTail(seg: TopicSegment): [number, number] {
     if (attempt > 1000) {
       const now = performance.now();
       const head = Atomics.load(i32, HEAD_INDEX);
-      if (stall.stuck(tail, head, now)) recoverDeadClaims(seg, true);
+      stall.check(tail, head, now);
       if (now > deadline) throw errors.joinTimeout(seg.name, patienceMs, tail, head);
       seg.waitOps.wait(i32, TAIL_INDEX, tail, 0.05);
     }

@@ -34,7 +34,7 @@ import {
 import { LATENCY_BUCKETS, SUB_COUNTERS, SUB_COUNTER_WORDS, subCountersOffset } from "./session-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { type TakenSlot, joinSlot, resumeSlot, storeExpectedSeq } from "./subscriber-slot.js";
-import { StallWatch, recoverDeadClaims } from "./detach.js";
+import { StallWatch } from "./detach.js";
 import { type WaitAlias, type WaitStrategy, type WaitTuning, createWaitStrategy } from "./wait/wait-strategy.js";
 
 const HDR = FRAME_HEADER_LENGTH;
@@ -98,7 +98,7 @@ export class Subscriber {
   /** #delivered when wait() last began to wait. */
   #deliveredAtWait = 0;
   /** Notices a TAIL stuck short of HEAD while this reader finds nothing. */
-  readonly #stall = new StallWatch();
+  readonly #stall: StallWatch;
   /** Reads that found no frame, modulo 64: every 64th checks for a stuck TAIL. */
   #emptyReads = 0;
   /** hold(): the frame held (in place) and where the cursor goes on release(); -1 when none is held. */
@@ -132,6 +132,7 @@ export class Subscriber {
     this.#cursorWord = (seg.subTableOffset + this.slot * SUB_SLOT_LENGTH + SUB_CURSOR_OFFSET) >> 2;
     this.#cursor = Atomics.load(this.#i32, this.#cursorWord);
     this.#knownTail = this.#cursor;
+    this.#stall = new StallWatch(seg);
     this.#counters = (seg.countersOffset + subCountersOffset(seg.maxPublishers, this.slot)) >> 3;
     if (options.resume === undefined) this.#f64.fill(0, this.#counters, this.#counters + SUB_COUNTER_WORDS); // a subscriber's counters are its own
     this.#delivered = this.#f64[this.#counters + SUB_COUNTERS.delivered]!;
@@ -199,7 +200,7 @@ export class Subscriber {
    */
   #checkStall(now: number): void {
     const i32 = this.#i32;
-    if (this.#stall.stuck(Atomics.load(i32, TAIL_INDEX), Atomics.load(i32, HEAD_INDEX), now)) recoverDeadClaims(this.#seg, true);
+    this.#stall.check(Atomics.load(i32, TAIL_INDEX), Atomics.load(i32, HEAD_INDEX), now);
   }
 
   /**

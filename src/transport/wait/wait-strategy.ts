@@ -35,8 +35,6 @@ export interface WaitStrategy {
    * negative: no limit). Returns true when it parked, so a caller with a deadline reads the clock.
    */
   idle(workCount: number, timeoutMs?: number): boolean;
-  /** Forgets how long the reader has been idle. */
-  reset(): void;
 }
 
 /** Tuning of the strategies. */
@@ -67,7 +65,7 @@ export function createWaitStrategy(
   const parkTimeoutMs = tuning.parkTimeoutMs ?? 1000;
   const cap = (timeoutMs: number | undefined): number =>
     timeoutMs === undefined || timeoutMs < 0 ? parkTimeoutMs : Math.min(timeoutMs, parkTimeoutMs);
-  if (alias === "spin") return { alias, idle: () => false, reset() {} };
+  if (alias === "spin") return { alias, idle: () => false };
   if (doorbell === undefined) throw new TypeError(`wait strategy "${alias}" needs a doorbell`);
   if (alias === "park") {
     return {
@@ -77,7 +75,6 @@ export function createWaitStrategy(
         doorbell.park(hasWork, cap(timeoutMs));
         return true;
       },
-      reset() {},
     };
   }
   if (alias !== "hybrid") throw new TypeError(`unknown wait strategy "${alias}"; use one of ${WAIT_ALIASES.join(", ")}`);
@@ -108,10 +105,6 @@ export function createWaitStrategy(
       // short timeout, again and again while idle, must not pay the spin and nap phase every time.
       doorbell.park(hasWork, cap(timeoutMs));
       return true;
-    },
-    reset() {
-      idleCount = 0;
-      napCount = 0;
     },
   };
 }
