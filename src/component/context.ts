@@ -15,7 +15,7 @@
  *   processor.processData({ data: 1 });   // returns { result: 2 }, publishes nothing
  */
 import { errors } from "../errors.js";
-import { contexts } from "./instance-store.js";
+import { boundContext, dropBinding, storeBinding } from "./instance-store.js";
 import { prepareClass } from "./publish-wrapper.js";
 
 /**
@@ -52,12 +52,12 @@ export function bindInstance(instance: object, ctx: InstanceContext): void {
   if (typeof ctx !== "object" || ctx === null || typeof ctx.publish !== "function" || typeof ctx.instanceName !== "string") {
     throw errors.invalidOption("bindInstance", "ctx", "must be { publish(topic, message, place), instanceName: string }");
   }
-  const current = contexts.get(instance);
+  const current = boundContext(instance);
   if (current === ctx) return;
   if (current !== undefined) throw errors.alreadyBound(current.instanceName, ctx.instanceName);
   const ctor = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(instance) ?? {}, "constructor")?.value as unknown;
   if (typeof ctor === "function") prepareClass(ctor);
-  contexts.set(instance, ctx);
+  storeBinding(instance, ctx);
 }
 
 /**
@@ -69,7 +69,7 @@ export function bindInstance(instance: object, ctx: InstanceContext): void {
  *   unbindInstance(sensor);   // true
  */
 export function unbindInstance(instance: object): boolean {
-  return contexts.delete(instance);
+  return dropBinding(instance);
 }
 
 /**
@@ -79,5 +79,5 @@ export function unbindInstance(instance: object): boolean {
  *   instanceContext(sensor)?.instanceName;   // "sensor"
  */
 export function instanceContext(instance: object): InstanceContext | undefined {
-  return contexts.get(instance);
+  return boundContext(instance);
 }

@@ -1,7 +1,7 @@
 /**
  * The wrapper `@pub` puts around a method: it is the plain method until its instance is bound to a
- * host (`bindInstance`), and then publishes what the method returns. Per call, unbound: one WeakMap
- * lookup, then the method. Bound: the method, then `ctx.publish` for each of the method's topics.
+ * host (`bindInstance`), and then publishes what the method returns. Per call, unbound: a property
+ * load and one WeakMap lookup, then the method. Bound: the method, then `ctx.publish` for each of the method's topics.
  *
  * Bound semantics, in order:
  * - the method throws (or its promise rejects): the error propagates, nothing is published;
@@ -24,7 +24,7 @@
  */
 import { errors } from "../errors.js";
 import type { InstanceContext } from "./context.js";
-import { contexts } from "./instance-store.js";
+import { boundContext } from "./instance-store.js";
 import { effectiveRecords, resolvedPubs, type MethodRecord } from "./metadata.js";
 import { skip } from "./skip.js";
 
@@ -101,13 +101,23 @@ export function makePublishWrapper(original: Function, record: MethodRecord): Fu
     return pending === undefined ? undefined : Promise.all(pending).then(noop);
   }
 
+  // The last prototype on which this wrapper was found to be the method's implementation. Which
+  // implementation a prototype chain resolves to is settled when its class is bound (prepareClass),
+  // so the answer is kept rather than looked up (a keyed load) on every call.
+  let effectiveOn: object | undefined;
+
   // `arguments` rather than a rest parameter: V8 forwards it to apply without building an array.
   const wrapper = function (this: unknown): unknown {
-    const ctx = contexts.get(this as object);
+    const ctx = boundContext(this);
     if (ctx === undefined) return call.apply(this, arguments as unknown as unknown[]);
     const result = call.apply(this, arguments as unknown as unknown[]);
     const self = this as object;
-    if (record.pubs.length === 0 || Object.getPrototypeOf(self)?.[method] !== wrapper) return result;
+    if (record.pubs.length === 0) return result;
+    const proto = Object.getPrototypeOf(self) as Record<string, unknown> | null;
+    if (proto !== effectiveOn) {
+      if (proto?.[method] !== wrapper) return result; // reached through super.method(): the override publishes
+      effectiveOn = proto;
+    }
     if (isThenable(result)) {
       return Promise.resolve(result).then((value) => {
         const published = publishValue(ctx, self, value);

@@ -103,4 +103,49 @@ describe("transparent fallback", () => {
     assert.deepEqual(published, []);
     unbindInstance(bound);
   });
+
+  it("an object that inherits from a bound instance is not taken for it", () => {
+    const published: unknown[] = [];
+    const bound = new Device();
+    bindInstance(bound, { instanceName: "b", publish: (t) => void published.push(t) });
+    const heir = Object.create(bound) as Device;
+    assertPlain(heir);
+    assert.deepEqual(published, []);
+    bound.same();
+    assert.deepEqual(published, ["out"]);
+    unbindInstance(bound);
+  });
+
+  it("frozen instances bind, publish and unbind like the others (frozen before or while bound)", () => {
+    const published: unknown[] = [];
+    const ctx: InstanceContext = { instanceName: "f", publish: (t) => void published.push(t) };
+    const frozenFirst = Object.freeze(new Device());
+    bindInstance(frozenFirst, ctx);
+    frozenFirst.same();
+    assert.deepEqual(published, ["out"]);
+    assert.equal(unbindInstance(frozenFirst), true);
+    frozenFirst.same();
+    const frozenLater = new Device();
+    bindInstance(frozenLater, ctx);
+    Object.freeze(frozenLater);
+    frozenLater.same();
+    assert.deepEqual(published, ["out", "out"]);
+    assert.equal(unbindInstance(frozenLater), true);
+    frozenLater.same();
+    assert.deepEqual(published, ["out", "out"], "nothing published once unbound");
+  });
+
+  it("an instance bound again after unbinding publishes through its new context", () => {
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    const d = new Device();
+    bindInstance(d, { instanceName: "a", publish: (t) => void first.push(t) });
+    d.same();
+    unbindInstance(d);
+    bindInstance(d, { instanceName: "b", publish: (t) => void second.push(t) });
+    d.same();
+    unbindInstance(d);
+    d.same();
+    assert.deepEqual([first, second], [["out"], ["out"]]);
+  });
 });

@@ -303,6 +303,26 @@ describe("publish on return with inheritance", () => {
     assert.deepEqual(calls.map((c) => [c[0], c[1]]), [["elsewhere", { y: 10 }]]);
   });
 
+  it("instances of a base and of subclasses, called in turn, each publish per their own class", () => {
+    class Rerouted extends Base {
+      @pub("elsewhere") override process(m: { x: number }): { y: number } {
+        return { y: super.process(m).y * 10 };
+      }
+    }
+    class Derived extends Base {}
+    const base = bound(new Base());
+    const rerouted = bound(new Rerouted());
+    const derived = bound(new Derived());
+    for (let i = 1; i <= 3; i++) {
+      base.instance.process({ x: i });
+      rerouted.instance.process({ x: i });
+      derived.instance.process({ x: i });
+    }
+    assert.deepEqual(base.calls.map((c) => [c[0], c[1]]), [1, 2, 3].map((y) => ["result", { y }]));
+    assert.deepEqual(rerouted.calls.map((c) => [c[0], c[1]]), [1, 2, 3].map((y) => ["elsewhere", { y: y * 10 }]));
+    assert.deepEqual(derived.calls.map((c) => [c[0], c[1]]), [1, 2, 3].map((y) => ["result", { y }]));
+  });
+
   it("an override decorated with @sub only does not publish, not even through super", () => {
     class Quiet extends Base {
       @sub("data") override process(m: { x: number }): { y: number } {
