@@ -28,7 +28,6 @@ import {
   READERS_PARKED_INDEX,
   SLOT_ACTIVE,
   SLOT_DEAD,
-  SPACE_SEQ_INDEX,
   SUB_DOORBELL_OFFSET,
   SUB_SLOT_LENGTH,
   SUB_STATE_OFFSET,
@@ -36,6 +35,7 @@ import {
 import { DOORBELL_PARKED_OFFSET } from "./session-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { commitReady, firstHeader, publishTaken, ringParkedReaders } from "./commit.js";
+import { wakeSpaceWaiters } from "./space-wait.js";
 
 /** Marks subscriber `slot` dead if it is active; true when this call detached it. */
 export function detachSubscriber(seg: TopicSegment, slot: number): boolean {
@@ -45,8 +45,7 @@ export function detachSubscriber(seg: TopicSegment, slot: number): boolean {
   Atomics.add(i32, DETACHED_INDEX, 1);
   const bell = Atomics.load(i32, base + (SUB_DOORBELL_OFFSET >> 2));
   if (bell !== (NO_DOORBELL | 0)) undoPark(seg, bell);
-  Atomics.add(i32, SPACE_SEQ_INDEX, 1);
-  seg.waitOps.wake(i32, SPACE_SEQ_INDEX, 0x7fffffff);
+  wakeSpaceWaiters(seg);
   return true;
 }
 

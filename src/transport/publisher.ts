@@ -36,19 +36,17 @@ import {
   READERS_PARKED_INDEX,
   SLOT_ACTIVE,
   SLOT_FREE,
-  SPACE_RUNG_INDEX,
-  SPACE_SEQ_INDEX,
   SUB_CURSOR_OFFSET,
   SUB_OWNER_OFFSET,
   SUB_SLOT_LENGTH,
   SUB_STATE_OFFSET,
   TAIL_INDEX,
-  WRITERS_WAITING_INDEX,
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 import { StallWatch, detachSubscriber, recoverDeadClaims } from "./detach.js";
 import { commitFrame, commitReady, ringParkedReaders } from "./commit.js";
+import { parkForSpace } from "./space-wait.js";
 
 const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
@@ -286,7 +284,6 @@ export class Publisher {
       this.#f64[this.#counters + PUB_COUNTERS.rejected]! += 1;
       return false;
     }
-    const i32 = this.#i32;
     const started = performance.now();
     const deadline = started + this.#seg.blockTimeoutMs;
     let livenessAt = started + LIVENESS_CHECK_MS;
@@ -303,17 +300,12 @@ export class Publisher {
       }
       const left = deadline - now;
       if (left <= 0) throw errors.publishTimeout(this.topic, this.#seg.blockTimeoutMs, slowest);
-      // Park: announce, re-check, then sleep on SPACE_SEQ; a reader that frees space bumps it.
-      const seen = Atomics.load(i32, SPACE_SEQ_INDEX);
-      Atomics.store(i32, SPACE_RUNG_INDEX, 0);
-      Atomics.add(i32, WRITERS_WAITING_INDEX, 1); // SYNC writers-waiting
-      try {
+      // Park (space-wait.ts); a reader that frees space rings.
+      const hasRoom = (): boolean => {
         this.#refreshFloor();
-        if (((this.#floor - limit) | 0) >= 0) return true;
-        this.#seg.waitOps.wait(i32, SPACE_SEQ_INDEX, seen, Math.min(left, BLOCK_PARK_MS));
-      } finally {
-        Atomics.sub(i32, WRITERS_WAITING_INDEX, 1);
-      }
+        return ((this.#floor - limit) | 0) >= 0;
+      };
+      if (parkForSpace(this.#seg, hasRoom, Math.min(left, BLOCK_PARK_MS))) return true;
     }
   }
 

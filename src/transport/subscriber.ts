@@ -11,7 +11,7 @@
  *   while (sub.wait(1000)) sub.poll((f) => console.log(f.seq, f.buffer[f.offset]));
  */
 import { errors } from "../errors.js";
-import { TWO_POW_32, monotonicNs } from "./clock.js";
+import { TWO_POW_32 } from "./clock.js";
 import { Doorbell } from "./doorbell.js";
 import { FrameView } from "./frame-view.js";
 import {
@@ -22,8 +22,6 @@ import {
   OLDEST_INDEX,
   POLICY_CODES,
   SLOT_FREE,
-  SPACE_RUNG_INDEX,
-  SPACE_SEQ_INDEX,
   SUB_CURSOR_OFFSET,
   SUB_DOORBELL_OFFSET,
   SUB_SLOT_LENGTH,
@@ -31,7 +29,9 @@ import {
   TAIL_INDEX,
   WRITERS_WAITING_INDEX,
 } from "./ring-layout.js";
-import { LATENCY_BUCKETS, SUB_COUNTERS, SUB_COUNTER_WORDS, subCountersOffset } from "./session-layout.js";
+import { SUB_COUNTERS, SUB_COUNTER_WORDS, subCountersOffset } from "./session-layout.js";
+import { LatencySampler } from "./latency-sampler.js";
+import { ringSpaceWaiters, wakeSpaceWaiters } from "./space-wait.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { type TakenSlot, joinSlot, resumeSlot, storeExpectedSeq } from "./subscriber-slot.js";
 import { StallWatch } from "./detach.js";
@@ -40,11 +40,9 @@ import { type WaitAlias, type WaitStrategy, type WaitTuning, createWaitStrategy 
 const HDR = FRAME_HEADER_LENGTH;
 /** The cursor is published to publishers at least every this many frames within one poll. */
 const CURSOR_PUBLISH_EVERY = 64;
-/**
- * The latency histogram samples one frame in this many (a clock read costs ~45 ns here, as much as
- * reading a small frame), counting across polls, starting with the first frame ever read.
- */
-const LATENCY_SAMPLE_EVERY = 64;
+
+/** hold() under drop-oldest reads through #pollCopy, which leaves the frame in the view: nothing to call. */
+const NO_HANDLER = (): void => {};
 
 /** Called once per frame. */
 export type FrameHandler = (frame: FrameView) => void;
@@ -90,8 +88,7 @@ export class Subscriber {
   /** Drop-oldest: sequence number of the next frame this subscriber expects. */
   #expectedSeq = 0;
   #closed = false;
-  /** Frames read so far, modulo LATENCY_SAMPLE_EVERY: the next sample is taken at 0. */
-  #sampleCountdown = 0;
+  readonly #latency: LatencySampler;
   /** This subscriber's delivered and bytes counters, mirrored here so that updating them is one store each. */
   #delivered = 0;
   #bytes = 0;
@@ -138,6 +135,7 @@ export class Subscriber {
     this.#delivered = this.#f64[this.#counters + SUB_COUNTERS.delivered]!;
     this.#bytes = this.#f64[this.#counters + SUB_COUNTERS.bytes]!;
     this.#deliveredAtWait = this.#delivered;
+    this.#latency = new LatencySampler(this.#f64, this.#counters);
     this.#scratch = seg.policyCode === POLICY_CODES["drop-oldest"] ? new Uint8Array(HDR + seg.maxFrame + 8) : new Uint8Array(0);
     this.#scratchWords = new Int32Array(this.#scratch.buffer, 0, this.#scratch.length >> 2);
     this.#doorbell?.watch(seg.i32);
@@ -215,13 +213,10 @@ export class Subscriber {
     if (this.#heldEnd !== -1) throw errors.loanState(this.topic, "release() the held frame before holding another");
     if (this.#seg.policyCode === POLICY_CODES["drop-oldest"]) {
       // Drop-oldest copies each frame out: the copy is the subscriber's own until the next read.
-      let held: FrameView | undefined;
-      this.#pollCopy((f) => (held = f), 1);
-      if (held !== undefined) {
-        this.#heldEnd = this.#cursor;
-        this.#heldLength = -1; // already counted
-      }
-      return held;
+      if (this.#pollCopy(NO_HANDLER, 1) === 0) return undefined;
+      this.#heldEnd = this.#cursor;
+      this.#heldLength = -1; // already counted
+      return this.#view; // the frame is the subscriber's own copy
     }
     const i32 = this.#i32;
     const seg = this.#seg;
@@ -300,7 +295,7 @@ export class Subscriber {
     Atomics.store(this.#i32, base + (SUB_DOORBELL_OFFSET >> 2), NO_DOORBELL | 0);
     Atomics.store(this.#i32, base + (SUB_STATE_OFFSET >> 2), SLOT_FREE);
     if (this.#ownsDoorbell) this.#doorbell?.release();
-    this.#wakeWriters();
+    wakeSpaceWaiters(this.#seg);
   }
 
   #pollInPlace(handler: FrameHandler, limit = 0x7fffffff): number {
@@ -415,16 +410,7 @@ export class Subscriber {
   /** Points the view at a frame, and samples its latency one frame in LATENCY_SAMPLE_EVERY. */
   #present(view: FrameView, buffer: Uint8Array, words: Int32Array, h: number, length: number): void {
     view.locate(buffer, words, h, length);
-    if (this.#sampleCountdown-- === 0) {
-      this.#sampleCountdown = LATENCY_SAMPLE_EVERY - 1;
-      this.#sampleLatency((words[h + 4]! >>> 0) + words[h + 5]! * TWO_POW_32);
-    }
-  }
-
-  #sampleLatency(publishTimeNs: number): void {
-    const ns = monotonicNs() - publishTimeNs;
-    const bucket = ns < 1 ? 0 : Math.min(LATENCY_BUCKETS - 1, 31 - Math.clz32(ns > 0xffffffff ? 0xffffffff : ns));
-    this.#f64[this.#counters + SUB_COUNTERS.latencyHistogram + bucket]! += 1;
+    if (this.#latency.due()) this.#latency.sample((words[h + 4]! >>> 0) + words[h + 5]! * TWO_POW_32);
   }
 
   /** Publishes the cursor (freeing the space before it) and counts the frames read, with any deferred ones. */
@@ -443,23 +429,6 @@ export class Subscriber {
       f64[this.#counters + SUB_COUNTERS.delivered] = this.#delivered += count;
       f64[this.#counters + SUB_COUNTERS.bytes] = this.#bytes += bytes;
     }
-    if (Atomics.load(this.#i32, WRITERS_WAITING_INDEX) !== 0) this.#ringWriters(cursor); // SYNC writers-waiting
-  }
-
-  /**
-   * A block publisher is parked for space: ring it once per park (SPACE_RUNG), and only when this
-   * reader's backlog left room for a batch (7/8 of the ring), not after every single frame.
-   */
-  #ringWriters(cursor: number): void {
-    const i32 = this.#i32;
-    const capacity = this.#seg.capacity;
-    if (((Atomics.load(i32, TAIL_INDEX) - cursor) >>> 0) > capacity - (capacity >>> 3)) return;
-    if (Atomics.load(i32, SPACE_RUNG_INDEX) !== 0 || Atomics.compareExchange(i32, SPACE_RUNG_INDEX, 0, 1) !== 0) return;
-    this.#wakeWriters();
-  }
-
-  #wakeWriters(): void {
-    Atomics.add(this.#i32, SPACE_SEQ_INDEX, 1);
-    this.#seg.waitOps.wake(this.#i32, SPACE_SEQ_INDEX, 0x7fffffff);
+    if (Atomics.load(this.#i32, WRITERS_WAITING_INDEX) !== 0) ringSpaceWaiters(this.#seg, cursor); // SYNC writers-waiting
   }
 }
