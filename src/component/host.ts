@@ -127,6 +127,8 @@ export class Host {
   #strategy: WaitStrategy | undefined;
   #started = false;
   #stopped = false;
+  /** Set by quiesce(): `@every` methods no longer run. */
+  #quiesced = false;
   readonly #healthy = new Map<string, boolean>();
   /** When the health checks are next due (performance.now() ms). */
   #healthAt = 0;
@@ -192,6 +194,15 @@ export class Host {
     for (const tick of this.#ticks) tick.due = now;
   }
 
+  /**
+   * Stops calling `@every` methods; subscriptions are still handled. A session quiesces every host at
+   * shutdown before it waits for the messages in flight, so periodic sources stop feeding the topics
+   * it is draining. Not undone.
+   */
+  quiesce(): void {
+    this.#quiesced = true;
+  }
+
   /** Runs until `shouldStop()` returns true (checked after every batch and every park). */
   async run(shouldStop: () => boolean): Promise<void> {
     if (!this.#started) throw new TypeError("Host.start() first");
@@ -255,6 +266,7 @@ export class Host {
   }
 
   #untilNextTick(): number {
+    if (this.#quiesced) return Infinity;
     let next = Infinity;
     for (const t of this.#ticks) if (t.due < next) next = t.due;
     return next === Infinity ? Infinity : next - performance.now();
@@ -324,7 +336,7 @@ export class Host {
   }
 
   async #runDueTicks(): Promise<number> {
-    if (this.#ticks.length === 0) return 0;
+    if (this.#ticks.length === 0 || this.#quiesced) return 0;
     let ran = 0;
     for (const t of this.#ticks) {
       const now = performance.now();

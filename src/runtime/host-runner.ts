@@ -109,10 +109,16 @@ export class HostRunner {
     this.#send({ type: "subscribed", doorbell: this.#doorbell.index, slots: this.#host.subscriptionSlots() });
   }
 
-  /** Handles a session message. A "stop" before "go" stops the host without running anything. */
+  /**
+   * Handles a session message. A "stop" before "go" stops the host without running anything;
+   * "quiesce" stops its `@every` methods (shutdown, before the session drains the topics).
+   */
   receive(message: ToHost): void {
     if (message.type === "go" && this.#running === undefined && !this.#stopping) this.#running = this.#go();
-    else if (message.type === "stop") {
+    else if (message.type === "quiesce") {
+      this.#host.quiesce();
+      this.#send({ type: "quiesced" });
+    } else if (message.type === "stop") {
       this.#stopping = true;
       this.#running ??= this.#stopUnstarted();
     }

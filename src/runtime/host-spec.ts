@@ -48,11 +48,12 @@ export interface HostSpec {
 }
 
 /** Session → host. */
-export type ToHost = { readonly type: "go" } | { readonly type: "stop" };
+export type ToHost = { readonly type: "go" } | { readonly type: "quiesce" } | { readonly type: "stop" };
 
 /** Host → session. */
 export type FromHost =
   | { readonly type: "subscribed"; readonly doorbell: number; readonly slots: readonly { topic: string; slot: number }[] }
+  | { readonly type: "quiesced" }
   | { readonly type: "stopped"; readonly counts: { delivered: number; invalid: number; handlerErrors: number; ticks: number } }
   | { readonly type: "failed"; readonly message: string; readonly code?: string }
   | { readonly type: "health"; readonly instance: string; readonly healthy: boolean; readonly detail?: string };

@@ -29,7 +29,7 @@ import { registryMethods } from "./registry.js";
 
 const debug = namespace("session");
 
-/** How long shutdown waits for in-flight messages to be handled before it stops the hosts. */
+/** How long shutdown waits for `@every` methods to stop and in-flight messages to be handled before it stops the hosts. */
 const DRAIN_DEADLINE_MS = 2000;
 /** Topic on which every instance state change is published: `{ host, instances, placement, from, to, reason, restarts, time }`. */
 export const LIFECYCLE_TOPIC = "ether/lifecycle";
@@ -183,7 +183,10 @@ export class SessionEngine {
     const supervisor = this.#supervisor;
     if (wasStarted && supervisor !== undefined) {
       supervisor.halt();
-      await this.#drain(DRAIN_DEADLINE_MS);
+      // Periodic sources stop first, so that the drain sees the topics settle instead of running to its deadline.
+      const drainUntil = performance.now() + DRAIN_DEADLINE_MS;
+      await supervisor.quiesce(DRAIN_DEADLINE_MS / 2);
+      await this.#drain(Math.max(0, drainUntil - performance.now()));
       for (const s of [...supervisor.all].reverse()) {
         const r = await supervisor.stop(s);
         handlerErrors += r.handlerErrors;

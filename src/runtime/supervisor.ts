@@ -157,6 +157,24 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Asks every running host to stop its `@every` methods (rings it, so a parked host hears at once)
+   * and waits until each confirmed, at most `timeoutMs` (a host busy in a long synchronous `@start`
+   * cannot answer; shutdown then goes on without it).
+   */
+  async quiesce(timeoutMs: number): Promise<void> {
+    const waits: Promise<unknown>[] = [];
+    for (const s of this.#all) {
+      const host = s.host;
+      if (host === undefined || host.exitInfo() !== undefined) continue;
+      const confirmed = host.next("quiesced", timeoutMs).catch((error: Error) => debug("%s: %s", s.spec.hostName, error.message));
+      host.send({ type: "quiesce" });
+      if (s.doorbell !== undefined) Doorbell.ring(this.#space.session, this.#space.store.waitOps, s.doorbell);
+      waits.push(confirmed);
+    }
+    await Promise.all(waits);
+  }
+
   /** The status of every instance. */
   status(): InstanceStatus[] {
     const now = performance.now();

@@ -8,7 +8,7 @@ import { DictDecoder } from "../../src/frame/index.js";
 import type { Subscriber } from "../../src/transport/index.js";
 import { listSegments, sessionPrefix } from "../../src/native/platform.js";
 import { distPath } from "../helpers/paths.js";
-import { Doubler, Thrower } from "./fixtures/components.js";
+import { BeatCounter, Doubler, Metronome, Thrower } from "./fixtures/components.js";
 
 const cwd = distPath("test/runtime/fixtures");
 const C = (name: string): string => `./components.js#${name}`;
@@ -68,6 +68,23 @@ test("placement main: the instance runs on this thread beside the event loop", {
   const got = await collect(doubled, 20);
   assert.equal(got.length, 20);
   assert.ok(got.every((m) => m.pid === process.pid && m.thread === 0));
+});
+
+test("shutdown stops @every methods first, then delivers what is in flight", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      metronome: { class_path: C("Metronome"), placement: "main" },
+      counter: { class_path: C("BeatCounter"), placement: "main" },
+    },
+  });
+  await ether.start();
+  while (Metronome.beats < 20) await sleep(2);
+  const beatsAtShutdown = Metronome.beats;
+  const report = await ether.shutdown();
+  assert.equal(report.failed, false);
+  // Before, the drain ran to its 2 s deadline while the metronome kept beating into the topic it drained.
+  assert.equal(Metronome.beats, beatsAtShutdown, "no beat once shutdown began");
+  assert.equal(BeatCounter.got, Metronome.beats, "every beat delivered");
 });
 
 test("a handler that throws is logged with instance, method and topic, counted, and the session runs on", { timeout: 60_000 }, async () => {
