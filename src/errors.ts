@@ -25,6 +25,7 @@ export type EtherErrorCode =
   | "ERR_ETHER_NATIVE_UNAVAILABLE"
   | "ERR_ETHER_SHM"
   | "ERR_ETHER_TOPIC_NOT_FOUND"
+  | "ERR_ETHER_SESSION_IN_HOST"
   | "ERR_ETHER_SESSION_NOT_FOUND"
   | "ERR_ETHER_CLOSED"
   | "ERR_ETHER_CONFIG"
@@ -142,6 +143,16 @@ export const errors = {
   },
   loanState(topic: string, detail: string): EtherError {
     return new EtherError("ERR_ETHER_LOAN_STATE", `${detail}${topicPlace(topic)}`, { topic });
+  },
+  /** ether.tap() inside a host: a component's module also starts a session, and its host imported it again. */
+  sessionInHost(host: string): EtherError {
+    return new EtherError(
+      "ERR_ETHER_SESSION_IN_HOST",
+      `ether.tap() called inside host "${host}" of a running session: the module that defines a component also starts ` +
+        `a session, and the host that runs the component imported it again (running its top-level code). Move the ` +
+        `component classes into their own module and import them from the script that starts the session`,
+      { host },
+    );
   },
   invalidOption(where: string, name: string, detail: string): EtherError {
     return new EtherError("ERR_ETHER_INVALID_OPTION", `${where}: option ${name} ${detail}`, { where, name });

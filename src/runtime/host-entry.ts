@@ -7,10 +7,12 @@ import { parentPort, workerData } from "node:worker_threads";
 import "../component/metadata.js"; // Symbol.metadata before any user class is evaluated
 import { setParentDeathSignal } from "../native/platform.js";
 import { HostRunner } from "./host-runner.js";
+import { markHostRealm } from "./host-marker.js";
 import type { FromHost, HostSpec, ToHost } from "./host-spec.js";
 
 const inThread = parentPort !== null;
 const spec = (inThread ? workerData : JSON.parse(process.argv[2]!)) as HostSpec;
+markHostRealm(spec.hostName);
 if (!inThread) setParentDeathSignal("SIGKILL", process.ppid);
 
 const send = (message: FromHost): void => {

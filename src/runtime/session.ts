@@ -8,6 +8,7 @@
  *   // ... the pipeline runs ...
  *   await ether.shutdown();
  */
+import { hostOfThisRealm } from "./host-marker.js";
 import { errors } from "../errors.js";
 import { SessionEngine, type ShutdownReport } from "./session-engine.js";
 import type { InstanceStatus } from "./supervisor.js";
@@ -26,6 +27,9 @@ export class Ether {
 
   /** Loads and validates the config and prepares the session (topics exist; nothing runs yet). */
   async tap(options: TapOptions): Promise<void> {
+    const host = hostOfThisRealm();
+    // A component's module that also starts a session, imported again by the host that runs the component.
+    if (host !== undefined) throw errors.sessionInHost(host);
     if (this.#engine !== undefined && this.#engine.state !== "stopped") {
       throw errors.invalidOption("ether.tap", "config", `session ${this.#engine.id} is still ${this.#engine.state}; shut it down first`);
     }

@@ -18,7 +18,8 @@
  */
 import { isBuiltin } from "node:module";
 import { extname, isAbsolute, join, resolve } from "node:path";
-import { statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
+import { isMainThread } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { errors } from "../../errors.js";
 import { ConfigProblem } from "./issues.js";
@@ -26,6 +27,7 @@ import { resolvePackage } from "./package-resolver.js";
 import { didYouMean } from "./suggest.js";
 import type { ClassForm, ClassRef } from "./types.js";
 import { describeValue } from "./values.js";
+import { hostOfThisRealm } from "../host-marker.js";
 
 /** A class as Ether constructs it: with the instance's kwargs as one object. */
 export type ComponentClass = new (kwargs: Readonly<Record<string, unknown>>) => object;
@@ -161,14 +163,56 @@ function describeExport(value: unknown): string {
   return describeValue(value);
 }
 
+/**
+ * How long importing the script being run may take before Ether concludes that the script is waiting
+ * for the session at its top level (an import of a module still being evaluated waits for it to
+ * finish: here, for itself, and the process would end with "unsettled top-level await").
+ */
+const ENTRY_IMPORT_WAIT_MS = 3000;
+
+/** True when `module` is the script this process was started with (node/tsx <script>), on its main thread. */
+function isEntryScript(module: string): boolean {
+  const entry = process.argv[1];
+  if (!isMainThread || entry === undefined || hostOfThisRealm() !== undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(module);
+  } catch {
+    return false;
+  }
+}
+
+/** Imports the script being run, or fails clearly when that waits for itself (see ENTRY_IMPORT_WAIT_MS). */
+async function importEntryScript(url: string, module: string): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ConfigProblem(
+            `${module} is the script being run, and importing it did not finish within ${ENTRY_IMPORT_WAIT_MS / 1000} s: ` +
+              `it is still being evaluated, waiting (top-level await) for this very session, so it waits for itself. ` +
+              `Move the component classes into their own module and import them from the script`,
+          ),
+        ),
+      ENTRY_IMPORT_WAIT_MS,
+    );
+  });
+  try {
+    return await Promise.race([import(url), stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Imports a ClassRef's module and returns the class; throws a ConfigProblem saying what is there instead. */
 export async function importClass(classRef: ClassRef): Promise<ComponentClass> {
   if (classRef.typescript) await registerTsx();
   const url = classRef.form === "builtin" ? classRef.module : pathToFileURL(classRef.module).href;
   let ns: Record<string, unknown>;
   try {
-    ns = (await import(url)) as Record<string, unknown>;
+    ns = (await (classRef.form !== "builtin" && isEntryScript(classRef.module) ? importEntryScript(url, classRef.module) : import(url))) as Record<string, unknown>;
   } catch (cause) {
+    if (cause instanceof ConfigProblem) throw cause;
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new ConfigProblem(`cannot load ${classRef.module}: ${message}`, { cause });
   }

@@ -1,0 +1,28 @@
+// Mistakes of a script that starts a session, run as the user would run them (node <script>): each
+// fails with a clear error instead of hanging, or ending with "unsettled top-level await".
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { distPath } from "../helpers/paths.js";
+
+function runScript(name: string, ...args: string[]): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [distPath(`test/runtime/fixtures/scripts/${name}`), ...args], { encoding: "utf8", timeout: 60_000 });
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+test("a script that names itself in the config it awaits at its top level fails clearly", { timeout: 90_000 }, () => {
+  const { status, out } = runScript("waits-for-itself.js");
+  assert.equal(status, 1, out);
+  assert.match(out, /ERR_ETHER_CONFIG/);
+  assert.match(out, /instances\.ticker\.class_path: .*waits-for-itself\.js is the script being run/);
+  assert.match(out, /Move the component classes into their own module/);
+});
+
+for (const placement of ["thread", "process"]) {
+  test(`a component module that also starts a session: its ${placement} host's ether.tap() fails clearly, the session runs on`, { timeout: 90_000 }, () => {
+    const { status, out } = runScript("starts-in-its-hosts.js", placement);
+    assert.equal(status, 0, out);
+    assert.match(out, /tap failed: ERR_ETHER_SESSION_IN_HOST/, "the host's import of the module ran its main() and was refused");
+    assert.match(out, /session done: failed=false/, "the script's own session ran and shut down cleanly");
+  });
+}
