@@ -26,6 +26,7 @@ export type EtherErrorCode =
   | "ERR_ETHER_SHM"
   | "ERR_ETHER_TOPIC_NOT_FOUND"
   | "ERR_ETHER_SESSION_IN_HOST"
+  | "ERR_ETHER_INSTANCE_START"
   | "ERR_ETHER_SESSION_NOT_FOUND"
   | "ERR_ETHER_CLOSED"
   | "ERR_ETHER_CONFIG"
@@ -143,6 +144,10 @@ export const errors = {
   },
   loanState(topic: string, detail: string): EtherError {
     return new EtherError("ERR_ETHER_LOAN_STATE", `${detail}${topicPlace(topic)}`, { topic });
+  },
+  /** An instance could not be made ready: its constructor or initialize() threw `cause`. */
+  instanceStart(instance: string, what: string, cause: unknown): EtherError {
+    return withCause(new EtherError("ERR_ETHER_INSTANCE_START", `instance "${instance}": ${what} threw: ${messageOf(cause)}`, { instance, what }), cause);
   },
   /** ether.tap() inside a host: a component's module also starts a session, and its host imported it again. */
   sessionInHost(host: string): EtherError {

@@ -15,7 +15,7 @@
  *   await host.run(() => stopRequested);
  *   await host.stop();
  */
-import { EtherError } from "../errors.js";
+import { EtherError, errors } from "../errors.js";
 import type { HealthReport } from "../lifecycle/index.js";
 import { HandlerFailure, type HandlerWatch, checkHealth, cleanupInstances, initializeInstance } from "./instance-hooks.js";
 
@@ -156,10 +156,19 @@ export class Host {
   async start(runStarts = true): Promise<void> {
     const io = this.#io;
     for (const spec of this.#specs) {
-      const target = new spec.Class(spec.kwargs);
+      let target: object;
+      try {
+        target = new spec.Class(spec.kwargs);
+      } catch (error) {
+        throw errors.instanceStart(spec.name, `new ${spec.Class.name}(kwargs)`, error);
+      }
       this.#targets.set(spec.name, target);
       bindInstance(target, this.#contextFor(spec.name));
-      await initializeInstance(target); // the user's own hook: open devices, load models; a throw fails the start
+      try {
+        await initializeInstance(target); // the user's own hook: open devices, load models; a throw fails the start
+      } catch (error) {
+        throw errors.instanceStart(spec.name, `${spec.Class.name}.initialize()`, error);
+      }
       const meta = componentMeta(spec.Class);
       for (const s of meta.subs) {
         const extra = io.subscriberOptions?.(this.#subscriptions.length, s.topic) ?? {};

@@ -9,12 +9,14 @@
  *   host.send({ type: "go" });
  */
 import { fork } from "node:child_process";
-import { EventEmitter, once } from "node:events";
+import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import { HostRunner } from "./host-runner.js";
 import type { FromHost, HostSpec, ToHost } from "./host-spec.js";
+import { namespace } from "../log.js";
 
 const HOST_ENTRY = new URL("./host-entry.js", import.meta.url);
+const debug = namespace("launcher");
 
 /** A started host, whatever its placement. */
 export interface LaunchedHost {
@@ -77,10 +79,14 @@ export function launchHost(spec: HostSpec): LaunchedHost {
     const worker = new Worker(HOST_ENTRY, { workerData: spec });
     worker.on("message", (m: FromHost) => box.emit("message", m));
     worker.on("error", (e) => box.emit("message", { type: "failed", message: e.message }));
-    const exited = once(worker, "exit").then(([code]) => {
-      ending = `exit code ${code}`;
-      markExit();
-    });
+    // Not events.once(): it rejects when "error" comes first, which is how a crashing worker ends.
+    const exited = new Promise<void>((resolve) =>
+      worker.once("exit", (code) => {
+        ending = `exit code ${code}`;
+        markExit();
+        resolve();
+      }),
+    );
     return {
       spec,
       send: (m) => worker.postMessage(m),
@@ -95,14 +101,23 @@ export function launchHost(spec: HostSpec): LaunchedHost {
   if (spec.placement === "process") {
     const child = fork(HOST_ENTRY, [JSON.stringify(spec)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     child.on("message", (m: FromHost) => box.emit("message", m));
-    const exited = once(child, "exit").then(([code, signal]) => {
-      ending = signal !== null ? `signal ${signal}` : `exit code ${code}`;
-      markExit();
+    // A process that could not be started, or a message it can no longer take: reported, never thrown
+    // at the session (an unhandled "error" event would end the launcher's process).
+    child.on("error", (e) => box.emit("message", { type: "failed", message: e.message }));
+    const exited = new Promise<void>((resolve) => {
+      const end = (code: number | null, signal: NodeJS.Signals | null): void => {
+        ending = signal !== null ? `signal ${signal}` : `exit code ${code}`;
+        markExit();
+        resolve();
+      };
+      child.once("exit", end);
+      if (child.pid === undefined) child.once("error", () => end(null, null)); // never spawned: no exit event comes
     });
     return {
       spec,
       send: (m) => {
-        if (child.connected) child.send(m);
+        // The host may have exited since `connected` was last updated: a failed write goes to the callback.
+        if (child.connected) child.send(m, (error) => error && debug("%s: cannot send %s: %s", spec.hostName, m.type, error.message));
       },
       next,
       onMessage: (listener) => void box.on("message", listener),

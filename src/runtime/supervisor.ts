@@ -237,7 +237,8 @@ export class Supervisor {
   #onExit(s: Supervised, host: LaunchedHost): void {
     const state = s.resource.state;
     if (s.host !== host || (state !== "initializing" && state !== "ready" && state !== "degraded")) return;
-    if (!this.#running && state !== "initializing") return;
+    // Before go (the session is starting), a host that ends fails the start, which says why: launchAll.
+    if (!this.#running) return;
     const how = s.hung ?? `exited unexpectedly (${host.exitInfo() ?? "unknown cause"})`;
     const names = s.spec.instances.map((i) => i.name).join(", ");
     s.everFailed = true;
@@ -349,9 +350,14 @@ export class Supervisor {
       const report = await host.next("stopped", STOP_DEADLINE_MS);
       s.stopped = { handlerErrors: report.counts.handlerErrors, invalid: report.counts.invalid, killed: false };
     } catch (error) {
-      sessionLine("error", `[${s.spec.hostName}] ${(error as Error).message}; killing it`);
-      await host.kill();
-      s.stopped = { ...s.stopped, killed: true };
+      if (host.exitInfo() !== undefined) {
+        // It ended by itself meanwhile (a host that failed to start, say): nothing to stop or kill.
+        debug("%s ended before it was stopped: %s", s.spec.hostName, host.exitInfo());
+      } else {
+        sessionLine("error", `[${s.spec.hostName}] ${(error as Error).message}; killing it`);
+        await host.kill();
+        s.stopped = { ...s.stopped, killed: true };
+      }
     }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([host.exited, new Promise((r) => (timer = setTimeout(r, STOP_DEADLINE_MS)))]);
