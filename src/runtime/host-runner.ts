@@ -16,11 +16,19 @@ import { Doorbell, InstanceEntry, Topic, monotonicNs, type Publisher } from "../
 import { loadClass, type ComponentClass } from "./config/index.js";
 import type { FromHost, HostSpec, ToHost } from "./host-spec.js";
 import { registryMethods } from "./registry.js";
+import { RepeatFilter } from "./repeat-filter.js";
 
 const debug = namespace("host");
 
 /** Topic on which every host's log lines are published. */
 export const LOG_TOPIC = "ether/log";
+
+/** One line of a host's log. */
+interface HostLogLine {
+  readonly level: "info" | "warn" | "error";
+  readonly message: string;
+  readonly place: LogPlace;
+}
 
 /** A host driven by session messages. */
 export class HostRunner {
@@ -30,6 +38,7 @@ export class HostRunner {
   readonly #topics = new Map<string, Topic>();
   readonly #log: { pub: Publisher; encoder: DictEncoder } | undefined;
   readonly #doorbell: Doorbell;
+  readonly #repeats = new RepeatFilter<HostLogLine>((line, repeats) => this.#write(line, repeats));
   #stopping = false;
   #failed = false;
   #running: Promise<void> | undefined;
@@ -126,16 +135,28 @@ export class HostRunner {
 
   async #stopUnstarted(): Promise<void> {
     await this.#host.stop();
+    this.#repeats.flush();
     this.#log?.pub.close();
     this.#send({ type: "stopped", counts: { ...this.#host.counts } });
   }
 
-  /** A log line: printed with the host's instance, and published on ether/log. */
+  /**
+   * A log line: printed with the host's instance, and published on ether/log. The same line again
+   * within a second is counted rather than repeated (repeat-filter.ts).
+   */
   log(level: "info" | "warn" | "error", message: string, place: LogPlace = {}): void {
+    const key = `${level}|${place.instance ?? ""}|${place.method ?? ""}|${place.topic ?? ""}|${message}`;
+    this.#repeats.offer({ key, line: { level, message, place } });
+  }
+
+  #write(line: HostLogLine, repeats?: { count: number; ms: number }): void {
+    const { level, place } = line;
+    const message = repeats === undefined ? line.message : `${line.message} (repeated ${repeats.count} more times in ${repeats.ms} ms)`;
     const where = [place.instance ?? this.#spec.hostName, place.method, place.topic && `topic "${place.topic}"`].filter(Boolean).join(", ");
     sessionLine(level, `[${where}] ${message}`);
     try {
-      this.#log?.pub.publish(this.#log.encoder.encode({ level, host: this.#spec.hostName, ...place, message, time: Date.now() }), SCHEMA_DICT);
+      const record = { level, host: this.#spec.hostName, ...place, message, time: Date.now(), ...(repeats === undefined ? {} : { repeated: repeats.count }) };
+      this.#log?.pub.publish(this.#log.encoder.encode(record), SCHEMA_DICT);
     } catch {
       // A full log topic must never take the host down; the line was printed.
     }
@@ -147,11 +168,13 @@ export class HostRunner {
       await this.#host.run(() => this.#stopping);
       await this.#host.stop();
       debug("host %s stopped: %o", this.#spec.hostName, this.#host.counts);
+      this.#repeats.flush();
       this.#log?.pub.close();
       this.#send({ type: "stopped", counts: { ...this.#host.counts } });
     } catch (error) {
       // No cleanup of the topics: a supervisor that restarts this host resumes its subscriber slots.
       this.#failed = true;
+      this.#repeats.flush();
       this.#send({ type: "failed", message: (error as Error).message, code: (error as { code?: string }).code });
     }
   }

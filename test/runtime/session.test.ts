@@ -70,6 +70,30 @@ test("placement main: the instance runs on this thread beside the event loop", {
   assert.ok(got.every((m) => m.pid === process.pid && m.thread === 0));
 });
 
+test("a handler that throws the same error on every message: counted every time, logged with a repeat count", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      source: { class_path: C("Source"), kwargs: { count: 300 } },
+      failing: { class_path: C("AlwaysThrows") },
+    },
+  });
+  const log = ether.engine!.topic("ether/log").subscriber({ wait: "spin" });
+  await ether.start();
+  await sleep(200);
+  const report = await ether.shutdown();
+  assert.equal(report.handlerErrors, 300, "every throw counted");
+  const decoder = new DictDecoder();
+  const lines: Record<string, unknown>[] = [];
+  log.poll((f) => lines.push(structuredClone(decoder.decode(f.buffer, f.offset, f.length))));
+  const errors = lines.filter((l) => l.level === "error" && l.instance === "failing");
+  assert.ok(errors.length >= 2 && errors.length < 10, `a few lines, not one per throw: ${errors.length}`);
+  assert.equal(errors[0]!.message, "handler threw: sensor offline");
+  // A printed line stands for one throw; a repeat line for the `repeated` throws it counts.
+  const told = errors.reduce((n, l) => n + ((l.repeated as number | undefined) ?? 1), 0);
+  assert.equal(told, 300, "the printed lines and their repeat counts account for every throw");
+  assert.match(String(errors.at(-1)!.message), /^handler threw: sensor offline \(repeated \d+ more times in \d+ ms\)$/);
+});
+
 test("shutdown stops @every methods first, then delivers what is in flight", { timeout: 60_000 }, async () => {
   const ether = await session({
     instances: {
