@@ -3,11 +3,14 @@
  * stack frame outside this folder and outside the decorator helpers that tsc (`__esDecorate`) and
  * esbuild (`__decorateElement`) emit. Method decorators are not told their class (TC39 gives them
  * the method's name and the metadata object only), so this location is how a decoration-time error
- * points at the class. Only computed when an error is being built.
+ * points at the class. Only computed when an error is being built. When the module came with a source
+ * map that Node kept (source maps enabled, as they are once Ether loads a user's .ts through tsx), the
+ * place is the one in the source, not in the code that ran.
  *
  * @example
  *   decorationSite();   // "file:///app/sensor.js:41:13"
  */
+import { findSourceMap } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,7 +31,7 @@ export function decorationSite(): string | undefined {
       const path = file.startsWith("file:") ? fileURLToPath(file) : file;
       if (dirname(path) === HERE) continue;
       if (/^__(esDecorate|decorateElement|decoratorStart|runInitializers|decorateClass)/.test(frame.getFunctionName() ?? "")) continue;
-      return `${file}:${frame.getLineNumber()}:${frame.getColumnNumber()}`;
+      return originalPlace(file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0);
     }
     return undefined;
   } catch {
@@ -37,4 +40,19 @@ export function decorationSite(): string | undefined {
     Error.prepareStackTrace = original;
     Error.stackTraceLimit = limit;
   }
+}
+
+/** `file:line:col` in the original source when a source map says where, else as given (1-based). */
+function originalPlace(file: string, line: number, col: number): string {
+  try {
+    const entry = findSourceMap(file)?.findEntry(line - 1, col - 1) as
+      | { originalSource?: string; originalLine?: number; originalColumn?: number }
+      | undefined;
+    if (entry?.originalSource !== undefined && entry.originalLine !== undefined && entry.originalColumn !== undefined) {
+      return `${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+    }
+  } catch {
+    // No usable map: the place in the code that ran still helps.
+  }
+  return `${file}:${line}:${col}`;
 }

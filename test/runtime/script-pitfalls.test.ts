@@ -1,8 +1,14 @@
 // Mistakes of a script that starts a session, run as the user would run them (node <script>): each
-// fails with a clear error instead of hanging, or ending with "unsettled top-level await".
+// fails with a clear error instead of hanging, or ending with "unsettled top-level await". And a
+// mistake in a user's .ts component is reported at its line in the .ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { loadConfig } from "../../src/runtime/config/index.js";
 import { distPath } from "../helpers/paths.js";
 
 function runScript(name: string, ...args: string[]): { status: number | null; out: string } {
@@ -26,3 +32,21 @@ for (const placement of ["thread", "process"]) {
     assert.match(out, /session done: failed=false/, "the script's own session ran and shut down cleanly");
   });
 }
+
+test("a decorator mistake in a .ts component names the line in the .ts, not in the code tsx made of it", { timeout: 60_000 }, async () => {
+  // A project of the user's kind: an ESM package without a tsconfig.json, so that tsx puts its
+  // decorator helpers on the first line of what it runs (where the mistake was reported, at 1:3464).
+  const dir = mkdtempSync(join(tmpdir(), "ether-ts-site-"));
+  try {
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+    const ether = pathToFileURL(distPath("src/index.js")).href;
+    writeFileSync(join(dir, "sensor.ts"), `import { every, pub } from "${ether}";\nexport class Sensor {\n  @every("fast") @pub("x") tick() { return {}; }\n}\n`);
+    await assert.rejects(loadConfig({ instances: { a: { class_path: `${join(dir, "sensor.ts")}#Sensor` } } }), (e: Error & { code?: string }) => {
+      assert.equal(e.code, "ERR_ETHER_CONFIG");
+      assert.match(e.message, /@every\("fast"\) on method tick \(class at .*sensor\.ts:3:\d+\)/);
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

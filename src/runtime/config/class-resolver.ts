@@ -120,6 +120,9 @@ let tsxRegistered: Promise<void> | undefined;
 /** Registers tsx's ESM hooks once, so TypeScript modules import (in this thread). */
 export function registerTsx(): Promise<void> {
   tsxRegistered ??= import("tsx/esm/api").then((tsx) => {
+    // Stack traces and decoration-site errors then point at lines of the user's .ts, not at the
+    // JavaScript tsx made of it.
+    process.setSourceMapsEnabled(true);
     tsx.register();
   });
   return tsxRegistered;
