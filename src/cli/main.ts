@@ -6,10 +6,11 @@
  *   $ ether run config.yaml --duration 5s
  *   $ ether doctor
  */
+import { readFileSync } from "node:fs";
 import { doctor } from "./commands/doctor.js";
 import { run } from "./commands/run.js";
 
-const USAGE = `usage: ether <command>
+const USAGE = `usage: ether <command>      (ether --version prints the version)
 
 commands:
   run <config.yaml> [--duration 5s]   run a session until the duration passes or SIGINT/SIGTERM
@@ -22,10 +23,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if ((command === "--version" || command === "-v" || command === "version") && rest.length === 0) {
+    console.log(`etherflow ${version()} (node ${process.version})`);
+    return 0;
+  }
   if (command === "run") return run(rest);
   if (command === "doctor" && rest.length === 0) return doctor();
   console.error(`ether: unknown command or arguments: ${argv.join(" ")}\n\n${USAGE}`);
   return 2;
+}
+
+/** The version in the package's package.json (dist/src/cli/main.js is three folders below it). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
+  return pkg.version ?? "unknown";
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,8 +1,11 @@
 // `ether doctor` reports what works and why not; its exit code says whether processes are possible.
+// Also the command line's usage and --version.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { distPath } from "../helpers/paths.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { distPath, projectRoot } from "../helpers/paths.js";
 
 const CLI = distPath("src/cli/main.js");
 
@@ -32,4 +35,14 @@ test("an unknown command prints the usage and exits 2", () => {
   const { code, out } = ether(["frobnicate"]);
   assert.equal(code, 2);
   assert.match(out, /unknown command.*\n[\s\S]*usage: ether <command>/);
+});
+
+test("--version prints the package's version, --help the usage; both exit 0", () => {
+  const pkg = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
+  const v = ether(["--version"]);
+  assert.equal(v.code, 0, v.out);
+  assert.equal(v.out.trim(), `etherflow ${pkg.version} (node ${process.version})`);
+  const h = ether(["--help"]);
+  assert.equal(h.code, 0, h.out);
+  assert.match(h.out, /^usage: ether <command>/);
 });
