@@ -97,6 +97,8 @@ export function pub(topic?: string): MethodDecorator<PubMethod> {
  * with each message, one plain object; it may be async (the host keeps per-instance order). With a
  * zod `schema`, a message that fails it is not delivered but counted and sent to `ether/dead-letter`.
  * The method itself is not wrapped. `sub({ schema })` subscribes to the default topic with options.
+ * Typed arrays in the message are views of the ring, valid until the method returns (or its promise
+ * settles): copy (`.slice()`) what you keep beyond that.
  *
  * @example
  *   class Logger {
