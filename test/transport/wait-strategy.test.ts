@@ -1,5 +1,6 @@
 // The hybrid wait strategy's phases, with a doorbell that records instead of sleeping: spin, then nap,
-// then park; a real batch starts over; polls that keep pace frame by frame lead to a nap, never a park.
+// then park; a real batch starts over; polls that keep pace frame by frame lead to a nap, never a park;
+// naps grow while each one ends with a batch waiting, and shrink back when one does not.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SMALL_BATCH, SMALL_BATCH_SPINS, createWaitStrategy } from "../../src/transport/wait/wait-strategy.js";
@@ -7,14 +8,21 @@ import type { Doorbell } from "../../src/transport/doorbell.js";
 
 const SPINS = 64;
 
-function recorder(): { doorbell: Doorbell; log: string[] } {
+function recorder(): { doorbell: Doorbell; log: string[]; naps: number[] } {
   const log: string[] = [];
-  const doorbell = { nap: () => log.push("nap"), park: () => log.push("park") } as unknown as Doorbell;
-  return { doorbell, log };
+  const naps: number[] = [];
+  const doorbell = {
+    nap: (ms: number) => {
+      log.push("nap");
+      naps.push(ms);
+    },
+    park: () => log.push("park"),
+  } as unknown as Doorbell;
+  return { doorbell, log, naps };
 }
 
 function hybrid(doorbell: Doorbell) {
-  return createWaitStrategy("hybrid", doorbell, () => false, { spins: SPINS, napMs: 0.05, napBudgetMs: 0.2 });
+  return createWaitStrategy("hybrid", doorbell, () => false, { spins: SPINS, napMs: 0.05, napMaxMs: 0.2, napBudgetMs: 0.2 });
 }
 
 test("hybrid spins, then naps (within its budget), then parks", () => {
@@ -48,4 +56,30 @@ test("polls that find a few frames each lead to a nap, but never to a park", () 
     s.idle(0);
   }
   assert.ok(log.every((w) => w === "nap"), `naps only while frames trickle in: ${log.join(",")}`);
+});
+
+test("a nap that ends with a batch waiting makes the next one twice as long, up to napMaxMs; a thin one resets it", () => {
+  const { doorbell, naps } = recorder();
+  const s = hybrid(doorbell);
+  const napThenFind = (frames: number): void => {
+    while (!s.idle(0));
+    s.idle(frames);
+  };
+  for (let i = 0; i < 4; i++) napThenFind(SMALL_BATCH);
+  napThenFind(SMALL_BATCH - 1);
+  while (!s.idle(0));
+  assert.deepEqual(naps, [0.05, 0.1, 0.2, 0.2, 0.2, 0.05]);
+});
+
+test("the nap budget is time: long naps reach the park sooner", () => {
+  const { doorbell, log } = recorder();
+  const s = hybrid(doorbell);
+  for (let i = 0; i < 3; i++) {
+    while (!s.idle(0));
+    s.idle(SMALL_BATCH); // the naps grow to 0.2 ms
+  }
+  log.length = 0;
+  while (!s.idle(0));
+  for (let i = 0; i < 2; i++) s.idle(0);
+  assert.deepEqual(log, ["nap", "park", "park"], "one 0.2 ms nap spends the 0.2 ms budget");
 });

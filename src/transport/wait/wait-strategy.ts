@@ -13,6 +13,9 @@
  *   it takes CPU the publisher needs. Such polls count as SMALL_BATCH_SPINS idle spins each, so after
  *   a few dozen of them the reader naps and then takes the frames in one batch (the publisher ran
  *   meanwhile without a reader on its line); a poll that finds a real batch resets the count.
+ *   A nap after which a real batch was waiting means a heavy stream: the next nap is twice as long
+ *   (up to `napMaxMs`), since waking more often would only cost context switches (each one a timer and
+ *   a VM exit here) while the batches stay big; a nap that finds less goes back to `napMs`.
  * - `park`: parks at once; uses no CPU while idle, and a publisher pays a wake for every burst.
  *
  * @example
@@ -45,6 +48,8 @@ export interface WaitTuning {
   parkTimeoutMs?: number;
   /** Length of one `hybrid` nap in ms (default 0.05). */
   napMs?: number;
+  /** Longest `hybrid` nap in ms, reached while every nap ends with a batch waiting (default 0.2). */
+  napMaxMs?: number;
   /** Nap time in ms after which `hybrid` parks (default 1); 0 turns naps off. */
   napBudgetMs?: number;
 }
@@ -78,27 +83,38 @@ export function createWaitStrategy(
     };
   }
   if (alias !== "hybrid") throw new TypeError(`unknown wait strategy "${alias}"; use one of ${WAIT_ALIASES.join(", ")}`);
-  const napMs = tuning.napMs ?? 0.05;
-  const naps = napMs > 0 ? Math.floor((tuning.napBudgetMs ?? 1) / napMs) : 0;
+  const baseNap = tuning.napMs ?? 0.05;
+  const maxNap = Math.max(baseNap, tuning.napMaxMs ?? 0.2);
+  const napBudget = baseNap > 0 ? (tuning.napBudgetMs ?? 1) : 0;
   let idleCount = 0;
-  let napCount = 0;
+  /** Nap time since data last flowed: past the budget, the reader parks. */
+  let napSpent = 0;
+  let nap = baseNap;
+  /** The last call napped: this call's work tells how much came in meanwhile. */
+  let napped = false;
   return {
     alias,
     idle(workCount, timeoutMs) {
+      if (napped) {
+        napped = false;
+        nap = workCount >= SMALL_BATCH ? Math.min(maxNap, nap * 2) : baseNap;
+      }
       if (workCount >= SMALL_BATCH) {
         idleCount = 0;
-        napCount = 0;
+        napSpent = 0;
         return false;
       }
       if (workCount > 0) {
         idleCount += SMALL_BATCH_SPINS; // frame by frame: counts toward a nap, but data flows, so no park
-        napCount = 0;
+        napSpent = 0;
         return false;
       }
       if (++idleCount < spins) return false;
-      if (napCount < naps) {
-        napCount++;
-        doorbell.nap(timeoutMs === undefined || timeoutMs < 0 ? napMs : Math.min(napMs, timeoutMs));
+      if (napSpent < napBudget) {
+        const ms = timeoutMs === undefined || timeoutMs < 0 ? nap : Math.min(nap, timeoutMs);
+        napSpent += nap;
+        napped = true;
+        doorbell.nap(ms);
         return true;
       }
       // Stay in the park phase (no new spins or naps) until work arrives: a caller that parks with a
