@@ -16,13 +16,14 @@
  *   await host.stop();
  */
 import { EtherError, errors } from "../errors.js";
-import type { HealthReport } from "../lifecycle/index.js";
-import { HandlerFailure, type HandlerWatch, checkHealth, cleanupInstances, initializeInstance } from "./instance-hooks.js";
+import { HandlerFailure, checkHealth, cleanupInstances, initializeInstance } from "./instance-hooks.js";
 
 export { HandlerFailure, type HandlerWatch } from "./instance-hooks.js";
+export type { HostCounts, HostedInstance, HostIO, LogPlace } from "./host-io.js";
 import { DictDecoder, DictEncoder, SCHEMA_DICT } from "../frame/index.js";
-import type { Doorbell, Publisher, Subscriber, Topic, WaitAlias, WaitStrategy } from "../transport/index.js";
+import type { Publisher, Subscriber, WaitStrategy } from "../transport/index.js";
 import { createWaitStrategy } from "../transport/index.js";
+import type { HostCounts, HostedInstance, HostIO } from "./host-io.js";
 import { type InstanceContext, bindInstance, unbindInstance } from "./context.js";
 import { componentMeta } from "./metadata.js";
 import { validateMessage } from "./validation.js";
@@ -31,53 +32,8 @@ import type { ZodType } from "zod";
 /** Topic on which invalid messages are published with the reason. */
 export const DEAD_LETTER_TOPIC = "ether/dead-letter";
 
-/** One instance a host runs. */
-export interface HostedInstance {
-  readonly name: string;
-  readonly Class: new (kwargs: Readonly<Record<string, unknown>>) => object;
-  readonly kwargs: Record<string, unknown>;
-  /** Told when each handler starts and ends (the supervisor's watchdog reads it). */
-  readonly watch?: HandlerWatch;
-  /** A handler that throws ends the host (so a supervisor restarts it) instead of being logged and skipped. */
-  readonly failOnHandlerError?: boolean;
-}
-
-/** Where a log line comes from. */
-export interface LogPlace {
-  readonly instance?: string;
-  readonly method?: string;
-  readonly topic?: string;
-}
-
-/** What the runtime gives a host: topics, its doorbell, its wait strategy, and a log. */
-export interface HostIO {
-  /** The topic called `name`, attached in this thread. */
-  topic(name: string): Topic;
-  readonly doorbell: Doorbell;
-  readonly wait: WaitAlias;
-  log(level: "info" | "warn" | "error", message: string, place?: LogPlace): void;
-  /** Parks for at most `ms` without blocking the event loop (main-thread hosts); absent: park blocks. */
-  parkAsync?(hasWork: () => boolean, ms: number): Promise<void>;
-  /** Options for the host's `index`-th subscriber (in instance order, then `@sub` order): resume a slot, set its owner. */
-  subscriberOptions?(index: number, topic: string): { resume?: number; owner?: number };
-  /** Called each time round the loop (at least every MAX_PARK_MS while idle). */
-  heartbeat?(): void;
-  /** Owner recorded in the host's publisher slots (default: the topic's). */
-  readonly publisherOwner?: number;
-  /** Told when an instance's `healthCheck()` changes its answer (checked every HEALTH_INTERVAL_MS). */
-  health?(instance: string, report: HealthReport): void;
-}
-
 /** How often a host runs the `healthCheck()` of instances that define one. */
 export const HEALTH_INTERVAL_MS = 1000;
-
-/** Counts of what a host did. */
-export interface HostCounts {
-  delivered: number;
-  invalid: number;
-  handlerErrors: number;
-  ticks: number;
-}
 
 interface Subscription {
   readonly spec: HostedInstance;
