@@ -19,7 +19,6 @@ import {
   FRAME_HEADER_LENGTH,
   HEAD_INDEX,
   NO_DOORBELL,
-  OLDEST_INDEX,
   POLICY_CODES,
   SLOT_FREE,
   SUB_CURSOR_OFFSET,
@@ -35,6 +34,7 @@ import { ringSpaceWaiters, wakeSpaceWaiters } from "./space-wait.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { type TakenSlot, joinSlot, resumeSlot, storeExpectedSeq } from "./subscriber-slot.js";
 import { StallWatch } from "./detach.js";
+import { EvictingCopy } from "./evicting-copy.js";
 import { type WaitAlias, type WaitStrategy, type WaitTuning, createWaitStrategy } from "./wait/wait-strategy.js";
 
 const HDR = FRAME_HEADER_LENGTH;
@@ -78,9 +78,8 @@ export class Subscriber {
   readonly #counters: number;
   readonly #cursorWord: number;
   readonly #view = new FrameView();
-  /** Drop-oldest: the copy of the frame being handled (header and payload), and its words. */
-  readonly #scratch: Uint8Array;
-  readonly #scratchWords: Int32Array;
+  /** Drop-oldest only: copies each frame out before it is handled (evicting-copy.ts). */
+  readonly #copy: EvictingCopy | undefined;
   readonly #doorbell: Doorbell | undefined;
   readonly #ownsDoorbell: boolean;
   readonly #strategy: WaitStrategy;
@@ -136,8 +135,7 @@ export class Subscriber {
     this.#bytes = this.#f64[this.#counters + SUB_COUNTERS.bytes]!;
     this.#deliveredAtWait = this.#delivered;
     this.#latency = new LatencySampler(this.#f64, this.#counters);
-    this.#scratch = seg.policyCode === POLICY_CODES["drop-oldest"] ? new Uint8Array(HDR + seg.maxFrame + 8) : new Uint8Array(0);
-    this.#scratchWords = new Int32Array(this.#scratch.buffer, 0, this.#scratch.length >> 2);
+    this.#copy = seg.policyCode === POLICY_CODES["drop-oldest"] ? new EvictingCopy(seg) : undefined;
     this.#doorbell?.watch(seg.i32);
     this.#strategy = createWaitStrategy(alias, this.#doorbell, () => this.hasData(), options.tuning);
     this.poll = seg.policyCode === POLICY_CODES["drop-oldest"] ? this.#pollCopy.bind(this) : this.#pollInPlace.bind(this);
@@ -345,46 +343,21 @@ export class Subscriber {
   }
 
   #pollCopy(handler: FrameHandler, limit = 0x7fffffff): number {
-    const i32 = this.#i32;
-    const seg = this.#seg;
-    const mask = seg.mask;
-    const capacity = seg.capacity;
-    const data = seg.dataOffset;
+    const copy = this.#copy!;
     const view = this.#view;
-    const scratch = this.#scratch;
     let cursor = this.#cursor;
     let count = 0;
     let bytes = 0;
     try {
       while (count < limit) {
-        const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
-        if (cursor === tail) {
+        if (!copy.next(cursor)) {
+          cursor = copy.cursor;
           if (count === 0) this.#foundNothing();
           break;
         }
-        if (this.#lapped(cursor)) {
-          // Skip to the oldest record still in the ring. It may be TAIL itself (a full ring of claims not
-          // yet committed), so look at TAIL again before reading anything there.
-          cursor = Atomics.load(i32, OLDEST_INDEX);
-          continue;
-        }
-        const remaining = capacity - (cursor & mask);
-        const h = (data + (cursor & mask)) >> 2;
-        const length = remaining < HDR ? 0 : i32[h]! >>> 0;
-        const padding = remaining < HDR || (i32[h + 1]! & FRAME_FLAG_PADDING) !== 0;
-        if (!padding && length <= seg.maxFrame) scratch.set(seg.u8.subarray(h * 4, h * 4 + HDR + length)); // header and payload
-        // SYNC oldest: publishers move OLDEST past a record before writing over it.
-        if (this.#lapped(cursor)) continue; // overwritten while copying: retry
-        if (padding) {
-          cursor = (cursor + (remaining < HDR ? remaining : (HDR + length + 7) & ~7)) | 0;
-          continue;
-        }
-        if (length > seg.maxFrame) {
-          cursor = (cursor + remaining) | 0; // unreachable for a validated record; never loop on one
-          continue;
-        }
-        cursor = (cursor + ((HDR + length + 7) & ~7)) | 0;
-        this.#present(view, scratch, this.#scratchWords, 0, length);
+        cursor = copy.cursor;
+        const length = copy.length;
+        this.#present(view, copy.bytes, copy.words, 0, length);
         this.#f64[this.#counters + SUB_COUNTERS.dropped]! += view.seq - this.#expectedSeq;
         this.#expectedSeq = view.seq + 1;
         count++;
@@ -395,16 +368,6 @@ export class Subscriber {
       this.#finish(cursor, count, bytes);
     }
     return count;
-  }
-
-  /**
-   * Drop-oldest: true when the record at `cursor` was (or is being) evicted. Publishers move OLDEST
-   * past a record before overwriting it, and HEAD more than a capacity ahead means the same even
-   * after a lap of more than 2^31 bytes.
-   */
-  #lapped(cursor: number): boolean {
-    const i32 = this.#i32;
-    return ((Atomics.load(i32, OLDEST_INDEX) - cursor) | 0) > 0 || ((Atomics.load(i32, HEAD_INDEX) - cursor) >>> 0) > this.#seg.capacity;
   }
 
   /** Points the view at a frame, and samples its latency one frame in LATENCY_SAMPLE_EVERY. */
@@ -422,7 +385,7 @@ export class Subscriber {
       this.#deferredCount = 0;
       this.#deferredBytes = 0;
     }
-    if (this.#scratch.length !== 0) storeExpectedSeq(this.#seg, this.#cursorWord, this.#expectedSeq); // drop-oldest (the cursor is the slot's first word)
+    if (this.#copy !== undefined) storeExpectedSeq(this.#seg, this.#cursorWord, this.#expectedSeq); // drop-oldest (the cursor is the slot's first word)
     Atomics.store(this.#i32, this.#cursorWord, cursor); // SYNC cursor: frees the space
     if (count !== 0) {
       const f64 = this.#f64;
