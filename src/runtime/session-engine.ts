@@ -26,6 +26,7 @@ import type { InstanceConfig } from "./config/index.js";
 import { type InstanceStatus, Supervisor } from "./supervisor.js";
 import { Resource } from "../lifecycle/index.js";
 import { registryMethods } from "./registry.js";
+import { didYouMean } from "./config/suggest.js";
 
 const debug = namespace("session");
 
@@ -42,6 +43,22 @@ export interface ShutdownReport {
   readonly invalid: number;
   /** Restarts over the session. */
   readonly restarts: number;
+}
+
+/**
+ * A topic set up under `topics:` that no instance publishes or subscribes to is most often a typo
+ * (its settings then silently apply to nothing): say so, with a suggestion. It is still created, for
+ * readers and writers outside the session's instances.
+ */
+function warnUnusedTopics(config: SessionConfig, used: ReadonlySet<string>): void {
+  for (const name of Object.keys(config.topics)) {
+    if (used.has(name) || name.startsWith("ether/")) continue;
+    const hint = didYouMean(name, [...used]);
+    sessionLine(
+      "warn",
+      `${config.topicPlaces[name] ?? `topics.${name}`}: no instance publishes or subscribes to "${name}"${hint}; its settings apply only to readers and writers outside the session's instances`,
+    );
+  }
 }
 
 /** One session, from tap to shutdown. */
@@ -75,12 +92,14 @@ export class SessionEngine {
     const config = await loadConfig(source, options);
     setLogLevel(config.session.logLevel);
     for (const entry of config.registry) applyDecorators(await loadClass(entry.class), registryMethods(entry.methods));
-    const topics = new Set<string>(Object.keys(config.topics));
+    const used = new Set<string>();
     for (const instance of config.instances) {
       const meta = componentMeta(await loadClass(instance.class));
-      for (const s of meta.subs) topics.add(s.topic);
-      for (const p of meta.pubs) topics.add(p.topic);
+      for (const s of meta.subs) used.add(s.topic);
+      for (const p of meta.pubs) used.add(p.topic);
     }
+    warnUnusedTopics(config, used);
+    const topics = new Set<string>([...Object.keys(config.topics), ...used]);
     topics.add(LOG_TOPIC);
     topics.add(DEAD_LETTER_TOPIC);
     topics.add(LIFECYCLE_TOPIC);

@@ -15,13 +15,13 @@ import { errors } from "../../errors.js";
 import { buildDraft, type Draft } from "./build.js";
 import { importClass, methodNames, resolveClassRef, type ResolveClassOptions } from "./class-resolver.js";
 import { ConfigProblem, report, type ConfigIssue } from "./issues.js";
-import type { Target, YamlSource } from "./locate.js";
+import { locate, type Target, type YamlSource } from "./locate.js";
 import { nearestPackageRoot } from "./package-resolver.js";
 import { configSchema, toIssues } from "./schema.js";
 import type { ClassRef, InstanceConfig, RegistryEntry, RegistryMethod, SessionConfig } from "./types.js";
 import { describeValue, isMap } from "./values.js";
 import { didYouMean } from "./suggest.js";
-import type { KeyPath } from "./key-path.js";
+import { formatKeyPath, type KeyPath } from "./key-path.js";
 import { parseYamlConfig } from "./yaml-source.js";
 
 /** Options of `loadConfig`. */
@@ -179,6 +179,12 @@ export async function loadConfig(source: string | object, options: LoadConfigOpt
   const { instances, registry } = await resolveClasses(draft, { baseDir, projectRoot }, classIssues);
   if (classIssues.length > 0) throw report(yaml, classIssues);
 
-  const config: SessionConfig = { file, baseDir, projectRoot, session: draft.session, instances, registry, topics: draft.topics };
+  const topicPlaces: Record<string, string> = {};
+  for (const name of Object.keys(draft.topics)) {
+    const keyPath = formatKeyPath(["topics", name]);
+    const at = yaml === undefined ? undefined : locate(yaml, ["topics", name], "key");
+    topicPlaces[name] = at === undefined ? keyPath : `${yaml!.file}:${at.line}:${at.col}: ${keyPath}`;
+  }
+  const config: SessionConfig = { file, baseDir, projectRoot, session: draft.session, instances, registry, topics: draft.topics, topicPlaces };
   return deepFreeze(config);
 }

@@ -131,4 +131,6 @@ export interface SessionConfig {
   readonly registry: readonly RegistryEntry[];
   /** Topics the config mentions, by name; `topicSettings` gives the defaults for the others. */
   readonly topics: Readonly<Record<string, TopicSettings>>;
+  /** Where each topic under `topics:` is written: `file:line:col: topics.name`, or `topics.name` for an object config. */
+  readonly topicPlaces: Readonly<Record<string, string>>;
 }

@@ -1,6 +1,7 @@
-// `ether run` of a session whose instance cannot be constructed: the start fails with one clear error
-// naming the instance and its constructor, nothing crashes, the other hosts are stopped without being
-// reported as crashes, the exit code is 1 and /dev/shm keeps nothing of the session.
+// What `ether run` tells about a config's mistakes. A session whose instance cannot be constructed:
+// the start fails with one clear error naming the instance and its constructor, nothing crashes, the
+// other hosts are stopped without being reported as crashes, the exit code is 1 and /dev/shm keeps
+// nothing of the session. A topic set up that no instance uses: a warning with its place.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -23,3 +24,11 @@ for (const placement of ["thread", "process"]) {
     assert.deepEqual(listSegments().filter((s) => !before.has(s)), [], "nothing left in /dev/shm");
   });
 }
+
+test("a topic under topics: that no instance uses is warned about, with its place and a suggestion", { timeout: 60_000 }, () => {
+  const config = join(projectRoot, "test/runtime/fixtures/unused-topic.yaml");
+  const r = spawnSync(process.execPath, [CLI, "run", config, "--duration", "200ms"], { encoding: "utf8", timeout: 50_000 });
+  const out = r.stdout + r.stderr;
+  assert.equal(r.status, 0, out);
+  assert.match(out, /WARN - .*unused-topic\.yaml:7:3: topics\.number: no instance publishes or subscribes to "number" \(did you mean "numbers"\?\)/);
+});
