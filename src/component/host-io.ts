@@ -34,7 +34,13 @@ export interface HostIO {
   readonly doorbell: Doorbell;
   readonly wait: WaitAlias;
   log(level: "info" | "warn" | "error", message: string, place?: LogPlace): void;
-  /** Parks for at most `ms` without blocking the event loop (main-thread hosts); absent: park blocks. */
+  /**
+   * Parks for at most `ms` without blocking the event loop, so that timers and I/O callbacks of the
+   * host's components run while it is idle. Absent: the host parks blocking (at most MAX_PARK_MS).
+   */
+  parkAsync?(hasWork: () => boolean, ms: number): Promise<void>;
+  /** Park at once when idle, without spinning or napping first (a host on the session's main thread). */
+  readonly parkAtOnce?: boolean;
   parkAsync?(hasWork: () => boolean, ms: number): Promise<void>;
   /** Options for the host's `index`-th subscriber (in instance order, then `@sub` order): resume a slot, set its owner. */
   subscriberOptions?(index: number, topic: string): { resume?: number; owner?: number };

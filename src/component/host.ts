@@ -56,8 +56,9 @@ interface Tick {
 }
 
 /**
- * Longest single park of an idle host loop, so that its event loop still runs now and then (timers a
- * component set outside its handlers). A stop rings the host's doorbell, so it does not wait for this.
+ * Longest single park of an idle host loop. Hosts the runtime gives `parkAsync` park without blocking
+ * their event loop (components' own timers and I/O callbacks run meanwhile); the others block, and
+ * their event loop runs at least this often. A stop rings the host's doorbell, so it does not wait.
  */
 const MAX_PARK_MS = 100;
 /** Under continuous work a host still lets its event loop run this often (stop messages, timers). */
@@ -184,18 +185,24 @@ export class Host {
         yieldAt = performance.now() + YIELD_EVERY_MS;
       }
       if (work > 0) {
-        strategy.idle(work);
+        strategy.step(work);
         continue;
       }
-      const wait = Math.min(MAX_PARK_MS, this.#untilNextTick());
-      if (this.#io.parkAsync !== undefined) {
-        await this.#io.parkAsync(() => this.#hasWork(), Math.max(0, wait));
+      const wait = Math.max(0, Math.min(MAX_PARK_MS, this.#untilNextTick()));
+      const parkAsync = this.#io.parkAsync;
+      if (parkAsync !== undefined && this.#io.parkAtOnce === true) {
+        await parkAsync(() => this.#hasWork(), wait);
         heartbeat?.(); // health checks that fell due run at the top of the loop (yieldAt has passed)
-      } else if (strategy.idle(0, Math.max(0, wait))) {
-        await this.#upkeep();
-        await yieldToEventLoop();
-        yieldAt = performance.now() + YIELD_EVERY_MS;
+        continue;
       }
+      // Spin and nap per the wait strategy; park without blocking the event loop when the runtime
+      // offers it, so that the components' own timers and I/O callbacks run while the host is idle.
+      const next = parkAsync === undefined ? (strategy.idle(0, wait) ? "waited" : "go") : strategy.step(0, wait);
+      if (next === "go") continue;
+      if (next === "park") await parkAsync!(() => this.#hasWork(), wait);
+      await this.#upkeep();
+      await yieldToEventLoop();
+      yieldAt = performance.now() + YIELD_EVERY_MS;
     }
   }
 

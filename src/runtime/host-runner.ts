@@ -57,7 +57,8 @@ export class HostRunner {
       doorbell,
       wait: spec.wait,
       log: (level, message, place) => this.log(level, message, place),
-      parkAsync: spec.placement === "main" ? (hasWork, ms) => doorbell.parkAsync(hasWork, ms) : undefined,
+      parkAsync: (hasWork, ms) => doorbell.parkAsync(hasWork, ms),
+      parkAtOnce: spec.placement === "main",
       subscriberOptions: (index, topic) => {
         const options: { resume?: number; owner?: number } = {};
         const resumed = spec.resume?.[index];

@@ -240,33 +240,34 @@ export class SessionEngine {
   }
 
   /**
-   * Waits until every subscriber of every topic has read everything and nothing moved for two
-   * consecutive looks (handlers may publish in turn), or until the deadline.
+   * Waits until nothing is in flight, or until the deadline: one look reads every topic's TAIL, then
+   * every subscriber's cursor, then every TAIL again; when no TAIL moved meanwhile and every cursor is
+   * at its TAIL, no frame was unread or being handled during the look (a host moves its cursor past a
+   * frame only after the handler, and the handler's own publishes come before that). A source that
+   * keeps publishing on its own (a timer of a component) then only ends the drain if a look falls
+   * between two of its messages; a continuous one runs it to the deadline.
    */
   async #drain(deadlineMs: number): Promise<void> {
     debug("draining (at most %d ms)", deadlineMs);
     const until = performance.now() + deadlineMs;
-    let quietLooks = 0;
-    let lastTails = "";
-    while (performance.now() < until && quietLooks < 2) {
-      await new Promise((r) => setTimeout(r, 10));
-      const tails: number[] = [];
+    const segments = Object.keys(this.#handles).map((name) => this.space.topic(name).segment);
+    const tails = (): string => segments.map((seg) => Atomics.load(seg.i32, TAIL_INDEX)).join(",");
+    while (performance.now() < until) {
+      const before = tails();
       let pending = false;
-      for (const name of Object.keys(this.#handles)) {
-        const seg = this.space.topic(name).segment;
+      for (const seg of segments) {
         const tail = Atomics.load(seg.i32, TAIL_INDEX);
-        tails.push(tail);
-        for (let slot = 0; slot < seg.maxSubscribers; slot++) {
+        for (let slot = 0; slot < seg.maxSubscribers && !pending; slot++) {
           const base = (seg.subTableOffset + slot * SUB_SLOT_LENGTH) >> 2;
           if (Atomics.load(seg.i32, base + (SUB_STATE_OFFSET >> 2)) !== SLOT_ACTIVE) continue;
           if (Atomics.load(seg.i32, base + (SUB_CURSOR_OFFSET >> 2)) !== tail) pending = true;
         }
       }
-      const key = tails.join(",");
-      quietLooks = !pending && key === lastTails ? quietLooks + 1 : 0;
-      lastTails = key;
+      if (!pending && tails() === before) return;
+      await new Promise((r) => setTimeout(r, 10));
     }
   }
+
 
   /** Handles of the session's topics (for tests and tools). */
   topicHandle(name: string): TopicHandle {

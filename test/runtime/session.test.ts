@@ -94,6 +94,28 @@ test("a handler that throws the same error on every message: counted every time,
   assert.match(String(errors.at(-1)!.message), /^handler threw: sensor offline \(repeated \d+ more times in \d+ ms\)$/);
 });
 
+for (const placement of ["thread", "process"] as const) {
+  test(`a component's own timer runs at its rate on an idle ${placement} host (the host parks without blocking its event loop)`, { timeout: 60_000 }, async () => {
+    const ether = await session({ instances: { timer: { class_path: C("OwnTimer"), placement } } });
+    const ticks = ether.engine!.topic("own-ticks").subscriber({ wait: "spin" });
+    await ether.start();
+    await collect(ticks, 1); // it runs
+    // The same 5 ms interval on this thread, over the same window, is the reference.
+    let reference = 0;
+    const timer = setInterval(() => reference++, 5);
+    let got = 0;
+    const until = performance.now() + 500;
+    while (performance.now() < until) {
+      got += ticks.poll(() => {});
+      await sleep(2);
+    }
+    clearInterval(timer);
+    await ether.shutdown();
+    // A host parked in a blocking wait ran its event loop only every 100 ms: ~5 ticks instead of ~100.
+    assert.ok(got >= reference / 2, `${got} ticks from the component against ${reference} here`);
+  });
+}
+
 test("shutdown stops @every methods first, then delivers what is in flight", { timeout: 60_000 }, async () => {
   const ether = await session({
     instances: {

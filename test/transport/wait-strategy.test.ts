@@ -83,3 +83,18 @@ test("the nap budget is time: long naps reach the park sooner", () => {
   for (let i = 0; i < 2; i++) s.idle(0);
   assert.deepEqual(log, ["nap", "park", "park"], "one 0.2 ms nap spends the 0.2 ms budget");
 });
+
+test("step() spins and naps like idle() but leaves the park to its caller", () => {
+  const { doorbell, log } = recorder();
+  const s = hybrid(doorbell);
+  const steps: string[] = [];
+  for (let i = 0; i < SPINS + 8; i++) steps.push(s.step(0));
+  assert.equal(steps.filter((x) => x === "go").length, SPINS - 1, "spins first");
+  assert.deepEqual(steps.slice(SPINS - 1, SPINS + 3), ["waited", "waited", "waited", "waited"], "then naps within the budget");
+  assert.ok(steps.slice(SPINS + 3).every((x) => x === "park"), "then asks to park, again and again");
+  assert.deepEqual(log, ["nap", "nap", "nap", "nap"], "it never parked by itself");
+  assert.equal(s.step(SMALL_BATCH), "go", "work: go on");
+  const park = createWaitStrategy("park", doorbell, () => false);
+  assert.deepEqual([park.step(0), park.step(1)], ["park", "go"]);
+  assert.equal(createWaitStrategy("spin", undefined, () => false).step(0), "go");
+});

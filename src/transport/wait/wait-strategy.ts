@@ -38,7 +38,16 @@ export interface WaitStrategy {
    * negative: no limit). Returns true when it parked, so a caller with a deadline reads the clock.
    */
   idle(workCount: number, timeoutMs?: number): boolean;
+  /**
+   * idle() without the park: spins or naps the same way, and returns "park" where idle() would park,
+   * leaving the park to the caller (a host parks without blocking its event loop, so that timers and
+   * I/O callbacks of its components still run). "waited" when it napped, "go" otherwise.
+   */
+  step(workCount: number, timeoutMs?: number): WaitStep;
 }
+
+/** What WaitStrategy.step() did: nothing ("go"), a nap ("waited"), or it asks the caller to park. */
+export type WaitStep = "go" | "waited" | "park";
 
 /** Tuning of the strategies. */
 export interface WaitTuning {
@@ -70,17 +79,17 @@ export function createWaitStrategy(
   const parkTimeoutMs = tuning.parkTimeoutMs ?? 1000;
   const cap = (timeoutMs: number | undefined): number =>
     timeoutMs === undefined || timeoutMs < 0 ? parkTimeoutMs : Math.min(timeoutMs, parkTimeoutMs);
-  if (alias === "spin") return { alias, idle: () => false };
+  if (alias === "spin") return { alias, idle: () => false, step: () => "go" };
   if (doorbell === undefined) throw new TypeError(`wait strategy "${alias}" needs a doorbell`);
+  /** idle() made of step(): parks where step() asks to. */
+  const parking = (step: (workCount: number, timeoutMs?: number) => WaitStep) => (workCount: number, timeoutMs?: number): boolean => {
+    const next = step(workCount, timeoutMs);
+    if (next === "park") doorbell.park(hasWork, cap(timeoutMs));
+    return next !== "go";
+  };
   if (alias === "park") {
-    return {
-      alias,
-      idle(workCount, timeoutMs) {
-        if (workCount !== 0) return false;
-        doorbell.park(hasWork, cap(timeoutMs));
-        return true;
-      },
-    };
+    const step = (workCount: number): WaitStep => (workCount !== 0 ? "go" : "park");
+    return { alias, idle: parking(step), step };
   }
   if (alias !== "hybrid") throw new TypeError(`unknown wait strategy "${alias}"; use one of ${WAIT_ALIASES.join(", ")}`);
   const baseNap = tuning.napMs ?? 0.05;
@@ -92,35 +101,32 @@ export function createWaitStrategy(
   let nap = baseNap;
   /** The last call napped: this call's work tells how much came in meanwhile. */
   let napped = false;
-  return {
-    alias,
-    idle(workCount, timeoutMs) {
-      if (napped) {
-        napped = false;
-        nap = workCount >= SMALL_BATCH ? Math.min(maxNap, nap * 2) : baseNap;
-      }
-      if (workCount >= SMALL_BATCH) {
-        idleCount = 0;
-        napSpent = 0;
-        return false;
-      }
-      if (workCount > 0) {
-        idleCount += SMALL_BATCH_SPINS; // frame by frame: counts toward a nap, but data flows, so no park
-        napSpent = 0;
-        return false;
-      }
-      if (++idleCount < spins) return false;
-      if (napSpent < napBudget) {
-        const ms = timeoutMs === undefined || timeoutMs < 0 ? nap : Math.min(nap, timeoutMs);
-        napSpent += nap;
-        napped = true;
-        doorbell.nap(ms);
-        return true;
-      }
-      // Stay in the park phase (no new spins or naps) until work arrives: a caller that parks with a
-      // short timeout, again and again while idle, must not pay the spin and nap phase every time.
-      doorbell.park(hasWork, cap(timeoutMs));
-      return true;
-    },
+  const step = (workCount: number, timeoutMs?: number): WaitStep => {
+    if (napped) {
+      napped = false;
+      nap = workCount >= SMALL_BATCH ? Math.min(maxNap, nap * 2) : baseNap;
+    }
+    if (workCount >= SMALL_BATCH) {
+      idleCount = 0;
+      napSpent = 0;
+      return "go";
+    }
+    if (workCount > 0) {
+      idleCount += SMALL_BATCH_SPINS; // frame by frame: counts toward a nap, but data flows, so no park
+      napSpent = 0;
+      return "go";
+    }
+    if (++idleCount < spins) return "go";
+    if (napSpent < napBudget) {
+      const ms = timeoutMs === undefined || timeoutMs < 0 ? nap : Math.min(nap, timeoutMs);
+      napSpent += nap;
+      napped = true;
+      doorbell.nap(ms);
+      return "waited";
+    }
+    // Stay in the park phase (no new spins or naps) until work arrives: a caller that parks with a
+    // short timeout, again and again while idle, must not pay the spin and nap phase every time.
+    return "park";
   };
+  return { alias, idle: parking(step), step };
 }
