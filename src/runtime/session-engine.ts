@@ -242,8 +242,9 @@ export class SessionEngine {
   /**
    * Waits until nothing is in flight, or until the deadline: one look reads every topic's TAIL, then
    * every subscriber's cursor, then every TAIL again; when no TAIL moved meanwhile and every cursor is
-   * at its TAIL, no frame was unread or being handled during the look (a host moves its cursor past a
-   * frame only after the handler, and the handler's own publishes come before that). A source that
+   * at its TAIL and no instance is inside a handler, no frame was unread or being handled during the
+   * look (a host moves its cursor past a frame only after the handler, except on drop-oldest topics,
+   * and the handler's own publishes come before that). A source that
    * keeps publishing on its own (a timer of a component) then only ends the drain if a look falls
    * between two of its messages; a continuous one runs it to the deadline.
    */
@@ -263,11 +264,11 @@ export class SessionEngine {
           if (Atomics.load(seg.i32, base + (SUB_CURSOR_OFFSET >> 2)) !== tail) pending = true;
         }
       }
-      if (!pending && tails() === before) return;
+      // A drop-oldest reader moves its cursor when it copies a frame out, before the handler: ask the hosts too.
+      if (!pending && !this.#supervisor!.anyInHandler() && tails() === before) return;
       await new Promise((r) => setTimeout(r, 10));
     }
   }
-
 
   /** Handles of the session's topics (for tests and tools). */
   topicHandle(name: string): TopicHandle {

@@ -175,6 +175,15 @@ export class Supervisor {
     await Promise.all(waits);
   }
 
+  /** True while an instance of a running host is inside a handler (shutdown's drain waits for it). */
+  anyInHandler(): boolean {
+    for (const s of this.#all) {
+      if (s.host === undefined || s.host.exitInfo() !== undefined) continue;
+      for (const entry of s.entries) if (entry.inHandler) return true;
+    }
+    return false;
+  }
+
   /** The status of every instance. */
   status(): InstanceStatus[] {
     const now = performance.now();

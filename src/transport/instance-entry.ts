@@ -99,6 +99,11 @@ export class InstanceEntry {
     i32[this.#inHandler] = 1;
   }
 
+  /** True while a handler of the instance runs (enterHandler() without its leaveHandler() yet). */
+  get inHandler(): boolean {
+    return Atomics.load(this.#i32, this.#inHandler) !== 0;
+  }
+
   /** The handler returned (or its promise settled). */
   leaveHandler(): void {
     this.#i32[this.#inHandler] = 0;

@@ -8,7 +8,7 @@ import { DictDecoder } from "../../src/frame/index.js";
 import type { Subscriber } from "../../src/transport/index.js";
 import { listSegments, sessionPrefix } from "../../src/native/platform.js";
 import { distPath } from "../helpers/paths.js";
-import { BeatCounter, Doubler, Metronome, Thrower } from "./fixtures/components.js";
+import { BeatCounter, Doubler, Metronome, SlowSink, Thrower } from "./fixtures/components.js";
 
 const cwd = distPath("test/runtime/fixtures");
 const C = (name: string): string => `./components.js#${name}`;
@@ -68,6 +68,25 @@ test("placement main: the instance runs on this thread beside the event loop", {
   const got = await collect(doubled, 20);
   assert.equal(got.length, 20);
   assert.ok(got.every((m) => m.pid === process.pid && m.thread === 0));
+});
+
+test("shutdown waits for a handler still running on a drop-oldest message, and delivers what it publishes", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      source: { class_path: C("OneShot"), placement: "main" },
+      relay: { class_path: C("SlowRelay"), placement: "thread" },
+      sink: { class_path: C("SlowSink"), placement: "main" },
+    },
+    topics: { "slow-in": { policy: "drop-oldest" } },
+  });
+  const entered = ether.engine!.topic("relay-entered").subscriber({ wait: "spin" });
+  await ether.start();
+  await collect(entered, 1);
+  // The relay's reader copied the frame out and moved its cursor: only the handler still holds it.
+  // The sink's host (the main thread's) is stopped before the relay's, so the drain must wait for it.
+  const report = await ether.shutdown();
+  assert.equal(report.failed, false);
+  assert.equal(SlowSink.got, 1, "the relay's result was delivered before the hosts stopped");
 });
 
 test("a handler that throws the same error on every message: counted every time, logged with a repeat count", { timeout: 60_000 }, async () => {
