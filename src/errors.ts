@@ -27,6 +27,7 @@ export type EtherErrorCode =
   | "ERR_ETHER_TOPIC_NOT_FOUND"
   | "ERR_ETHER_SESSION_IN_HOST"
   | "ERR_ETHER_INSTANCE_START"
+  | "ERR_ETHER_START_TIMEOUT"
   | "ERR_ETHER_SESSION_NOT_FOUND"
   | "ERR_ETHER_CLOSED"
   | "ERR_ETHER_CONFIG"
@@ -144,6 +145,15 @@ export const errors = {
   },
   loanState(topic: string, detail: string): EtherError {
     return new EtherError("ERR_ETHER_LOAN_STATE", `${detail}${topicPlace(topic)}`, { topic });
+  },
+  /** A host took longer than `session.start_timeout` to construct and initialize its instances and subscribe. */
+  startTimeout(host: string, instances: string, timeoutMs: number): EtherError {
+    return new EtherError(
+      "ERR_ETHER_START_TIMEOUT",
+      `host "${host}" (instance ${instances}) was not ready within ${timeoutMs} ms: its constructor or initialize() ` +
+        `is still running (loading a model, opening a device?). If it needs longer, raise session.start_timeout (e.g. start_timeout: 2m)`,
+      { host, instances, timeoutMs },
+    );
   },
   /** An instance could not be made ready: its constructor or initialize() threw `cause`. */
   instanceStart(instance: string, what: string, cause: unknown): EtherError {

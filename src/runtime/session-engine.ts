@@ -148,7 +148,7 @@ export class SessionEngine {
       wait: this.config.session.wait,
       logLevel: this.config.session.logLevel,
     };
-    const supervisor = new Supervisor(this.space, (record) => this.#lifecycle.publish(record));
+    const supervisor = new Supervisor(this.space, (record) => this.#lifecycle.publish(record), this.config.session.startTimeoutMs);
     this.#supervisor = supervisor;
     const instances = this.config.instances;
     const spec = (i: InstanceConfig): HostedInstanceSpec => ({

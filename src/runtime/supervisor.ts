@@ -16,13 +16,14 @@
 import { namespace, sessionLine } from "../log.js";
 import { Resource, RestartPolicy, type ResourceState, type RestartOptions, type TransitionEvent } from "../lifecycle/index.js";
 import { Doorbell, InstanceEntry, monotonicNs, type SharedSpace } from "../transport/index.js";
-import type { HostSpec } from "./host-spec.js";
+import type { FromHost, HostSpec } from "./host-spec.js";
+import { errors } from "../errors.js";
 import { type LaunchedHost, launchHost } from "./launcher.js";
 
 const debug = namespace("supervisor");
 
 /** How long a (re)started host may take to subscribe. */
-const SUBSCRIBE_DEADLINE_MS = 30_000;
+const DEFAULT_START_TIMEOUT_MS = 30_000;
 /** How long a host may take to stop before it is killed. */
 const STOP_DEADLINE_MS = 5000;
 
@@ -77,14 +78,20 @@ export interface InstanceStatus {
 export class Supervisor {
   readonly #space: SharedSpace;
   readonly #publish: (record: object) => void;
+  readonly #startTimeoutMs: number;
   readonly #all: Supervised[] = [];
   #running = false;
   #watchdog: NodeJS.Timeout | undefined;
 
   /** `publish` sends one record on ether/lifecycle. */
-  constructor(space: SharedSpace, publish: (record: object) => void) {
+  /**
+   * `startTimeoutMs`: how long a host may take to construct its instances, run their `initialize()`
+   * and subscribe (`session.start_timeout`).
+   */
+  constructor(space: SharedSpace, publish: (record: object) => void, startTimeoutMs = DEFAULT_START_TIMEOUT_MS) {
     this.#space = space;
     this.#publish = publish;
+    this.#startTimeoutMs = startTimeoutMs;
   }
 
   /** Registers a host to run; its instances get instance table entries `firstEntry`, `firstEntry + 1`, …. */
@@ -236,7 +243,14 @@ export class Supervisor {
       if (!m.healthy && state === "ready") s.resource.markDegraded(`health check of ${m.instance} failed: ${m.detail ?? "unhealthy"}`);
       else if (m.healthy && state === "degraded" && s.hung === undefined) s.resource.markRecovered(`health check of ${m.instance} passes again`);
     });
-    const subscribed = await host.next("subscribed", SUBSCRIBE_DEADLINE_MS);
+    let subscribed: Extract<FromHost, { type: "subscribed" }>;
+    try {
+      subscribed = await host.next("subscribed", this.#startTimeoutMs);
+    } catch (error) {
+      if (host.exitInfo() !== undefined || !/did not report/.test((error as Error).message)) throw error;
+      const names = s.spec.instances.map((i) => `"${i.name}"`).join(", ");
+      throw errors.startTimeout(s.spec.hostName, names, this.#startTimeoutMs);
+    }
     s.doorbell = subscribed.doorbell;
     s.slots = subscribed.slots;
     if (this.#running) host.send({ type: "go" }); // a restart: the session is already running

@@ -89,6 +89,16 @@ test("shutdown waits for a handler still running on a drop-oldest message, and d
   assert.equal(SlowSink.got, 1, "the relay's result was delivered before the hosts stopped");
 });
 
+test("an instance slower to initialize than session.start_timeout fails the start clearly; a longer timeout lets it start", { timeout: 60_000 }, async () => {
+  const slow = { model: { class_path: C("SlowToLoad"), kwargs: { ms: 1500 } } };
+  const ether = await session({ session: { start_timeout: "300ms" }, instances: slow });
+  await assert.rejects(ether.start(), /host "model" \(instance "model"\) was not ready within 300 ms: its constructor or initialize\(\) is still running.*raise session\.start_timeout/);
+  await ether.shutdown();
+  const patient = await session({ session: { start_timeout: "20s" }, instances: slow });
+  await patient.start();
+  assert.equal((await patient.shutdown()).failed, false);
+});
+
 test("a handler that throws the same error on every message: counted every time, logged with a repeat count", { timeout: 60_000 }, async () => {
   const ether = await session({
     instances: {

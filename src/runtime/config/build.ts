@@ -95,6 +95,7 @@ export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[
     wait: raw.session?.wait ?? kDefaultSession.wait,
     logLevel: raw.session?.log_level ?? kDefaultSession.logLevel,
     blockTimeoutMs: raw.session?.block_timeout ?? kDefaultSession.blockTimeoutMs,
+    startTimeoutMs: raw.session?.start_timeout ?? kDefaultSession.startTimeoutMs,
   };
 
   const instances: DraftInstance[] = [];

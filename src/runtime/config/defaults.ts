@@ -10,7 +10,7 @@ import { FRAME_HEADER_LENGTH, recordLength } from "../../transport/ring-layout.j
 import type { SessionConfig, SessionSettings, TopicSettings } from "./types.js";
 
 /** `session:` when not given. */
-export const kDefaultSession: SessionSettings = Object.freeze({ wait: "hybrid", logLevel: "info", blockTimeoutMs: 10_000 });
+export const kDefaultSession: SessionSettings = Object.freeze({ wait: "hybrid", logLevel: "info", blockTimeoutMs: 10_000, startTimeoutMs: 30_000 });
 
 /** Ring capacity of a topic the config does not size: 1 MiB. */
 export const kDefaultTopicCapacity = 1 << 20;

@@ -46,7 +46,7 @@ const KINDS = {
       cycles: "cycles are planned but not built yet",
     },
   },
-  session: { keys: ["wait", "log_level", "block_timeout"], example: "{ wait: hybrid, log_level: info }", later: {} },
+  session: { keys: ["wait", "log_level", "block_timeout", "start_timeout"], example: "{ wait: hybrid, log_level: info }", later: {} },
   instance: {
     keys: ["class_path", "kwargs", "placement", "restart", "handler_timeout"],
     example: "{ class_path: ./processors.ts#DataProcessor }",
@@ -123,6 +123,7 @@ const sessionSchema = strict("session", {
       ctx.addIssue({ code: "custom", message: `block_timeout must be a whole number of milliseconds from 0 to 24.8 days, got ${ms} ms` });
     }
   }).optional(),
+  start_timeout: durationMs("start_timeout", 1).optional(),
 });
 
 /** A whole number of milliseconds from `min` to 24.8 days, written as a duration. */

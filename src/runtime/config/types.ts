@@ -53,6 +53,8 @@ export interface SessionSettings {
   readonly logLevel: LogLevel;
   /** How long a publisher on a full `block` topic waits for a slow subscriber before an error (default 10 000 ms). */
   readonly blockTimeoutMs: number;
+  /** How long a host may take to construct its instances, run their `initialize()` and subscribe (default 30 000 ms). */
+  readonly startTimeoutMs: number;
 }
 
 /** One entry of `instances:`. */

@@ -152,6 +152,7 @@ test("an object config: errors name the key path, without a file position", asyn
     [{ instances: { p: { class_path: "lib.processors.DataProcessor" } }, topics: { "ether/log": { capacity: -1 } } }, /^topics\["ether\/log"\]\.capacity: -1 is not a size in bytes/],
     [{ instances: [] }, /^instances: instances must be a map like .*, got a list$/],
     [{ session: { wait: "spin", block_timeout: "0.5ms" }, instances: { p: { class_path: "lib.processors.DataProcessor" } } }, /^session\.block_timeout: block_timeout must be a whole number of milliseconds/],
+    [{ session: { start_timeout: "soon" }, instances: { p: { class_path: "lib.processors.DataProcessor" } } }, /^session\.start_timeout: /],
   ];
   for (const [config, message] of cases) {
     await assert.rejects(loadConfig(config, { cwd: fixtureProject }), (e: unknown) => {

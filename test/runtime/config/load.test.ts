@@ -47,7 +47,7 @@ test("a config with every class path form resolves and loads each class", async 
 
 test("explicit settings are kept and converted: sizes to bytes, durations to ms, snake_case to camelCase", async () => {
   const config = await loadConfig(fixture("config/valid.yaml"));
-  assert.deepEqual({ ...config.session }, { wait: "park", logLevel: "debug", blockTimeoutMs: 2500 });
+  assert.deepEqual({ ...config.session }, { wait: "park", logLevel: "debug", blockTimeoutMs: 2500, startTimeoutMs: 120_000 });
   assert.deepEqual(instance(config, "processor2x").kwargs, { multiplier: 2 });
   assert.equal(instance(config, "processor2x").placement, "process");
   assert.equal(instance(config, "collector").placement, "main");
@@ -82,7 +82,7 @@ test("registry entries: classes loaded, methods checked, default topics ClassNam
 
 test("defaults: a config with one instance is fully defaulted", async () => {
   const config = await loadConfig(fixture("config/minimal.yaml"));
-  assert.deepEqual({ ...config.session }, { wait: "hybrid", logLevel: "info", blockTimeoutMs: 10_000 });
+  assert.deepEqual({ ...config.session }, { wait: "hybrid", logLevel: "info", blockTimeoutMs: 10_000, startTimeoutMs: 30_000 });
   assert.equal(config.instances.length, 1);
   const [only] = config.instances;
   assert.equal(only!.name, "processor");
