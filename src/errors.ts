@@ -28,6 +28,7 @@ export type EtherErrorCode =
   | "ERR_ETHER_SESSION_IN_HOST"
   | "ERR_ETHER_INSTANCE_START"
   | "ERR_ETHER_START_TIMEOUT"
+  | "ERR_ETHER_NOT_WORKER_SAFE"
   | "ERR_ETHER_SESSION_NOT_FOUND"
   | "ERR_ETHER_CLOSED"
   | "ERR_ETHER_CONFIG"
@@ -153,6 +154,15 @@ export const errors = {
       `host "${host}" (instance ${instances}) was not ready within ${timeoutMs} ms: its constructor or initialize() ` +
         `is still running (loading a model, opening a device?). If it needs longer, raise session.start_timeout (e.g. start_timeout: 2m)`,
       { host, instances, timeoutMs },
+    );
+  },
+  /** A host on a worker thread loaded an addon that cannot run there. */
+  notWorkerSafe(instances: readonly string[], addon: string, why: string): EtherError {
+    const names = instances.map((n) => `"${n}"`).join(", ");
+    return new EtherError(
+      "ERR_ETHER_NOT_WORKER_SAFE",
+      `instance ${names} uses ${addon}, which cannot run on a worker thread: ${why}. Give it placement: process (or main)`,
+      { instances, addon },
     );
   },
   /** An instance could not be made ready: its constructor or initialize() threw `cause`. */

@@ -17,11 +17,20 @@ import { loadClass, type ComponentClass } from "./config/index.js";
 import type { FromHost, HostSpec, ToHost } from "./host-spec.js";
 import { registryMethods } from "./registry.js";
 import { RepeatFilter } from "./repeat-filter.js";
+import { workerUnsafeAddon } from "./worker-safety.js";
+import { errors } from "../errors.js";
 
 const debug = namespace("host");
 
 /** Topic on which every host's log lines are published. */
 export const LOG_TOPIC = "ether/log";
+
+/** On a worker thread: fails when a loaded addon is known to crash the process there (worker-safety.ts). */
+function checkWorkerSafety(spec: HostSpec): void {
+  if (spec.placement !== "thread") return;
+  const unsafe = workerUnsafeAddon();
+  if (unsafe !== undefined) throw errors.notWorkerSafe(spec.instances.map((i) => i.name), unsafe.name, unsafe.why);
+}
 
 /** One line of a host's log. */
 interface HostLogLine {
@@ -96,6 +105,7 @@ export class HostRunner {
       entry.setHost(process.pid, threadId);
       instances.push({ name: i.name, Class, kwargs: { ...i.kwargs }, watch: entry, failOnHandlerError: i.failOnHandlerError });
     }
+    checkWorkerSafety(spec);
     const doorbell = new Doorbell(segment.session, segment.waitOps, segment.waitOps.kind === "shm" ? process.pid : 0);
     return new HostRunner(spec, send, instances, doorbell);
   }
@@ -115,6 +125,7 @@ export class HostRunner {
   /** Phase one: construct and subscribe, then report "subscribed". */
   async subscribe(): Promise<void> {
     await this.#host.start(false);
+    checkWorkerSafety(this.#spec); // a component may import it only in its constructor or initialize()
     debug("host %s subscribed (%s)", this.#spec.hostName, this.#spec.placement);
     this.#send({ type: "subscribed", doorbell: this.#doorbell.index, slots: this.#host.subscriptionSlots() });
   }
