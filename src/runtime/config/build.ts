@@ -66,7 +66,10 @@ function buildTopic(name: string, raw: RawTopic | null, issues: ConfigIssue[]): 
   if (name.length === 0) issues.push({ path, target: "key", detail: "a topic name cannot be empty" });
   const bytes = Buffer.byteLength(name, "utf8");
   if (bytes > TOPIC_NAME_MAX_BYTES) issues.push({ path, target: "key", detail: `topic name is ${bytes} bytes; at most ${TOPIC_NAME_MAX_BYTES}` });
-  const capacity = ringCapacity(raw?.capacity ?? kDefaultTopicCapacity);
+  // Without a capacity, a ring is sized for its max_frame as the default ring is for its own (a
+  // quarter of it): setting max_frame alone then just works.
+  const sizedFor = raw?.capacity === undefined && raw?.max_frame !== undefined ? Math.min(MAX_CAPACITY, 4 * raw.max_frame) : 0;
+  const capacity = ringCapacity(raw?.capacity ?? Math.max(kDefaultTopicCapacity, sizedFor));
   let maxFrame = defaultMaxFrame(capacity);
   if (raw?.max_frame !== undefined) {
     maxFrame = raw.max_frame;

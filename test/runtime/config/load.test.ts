@@ -95,6 +95,14 @@ test("defaults: a config with one instance is fully defaulted", async () => {
   assert.equal(topicSettings(config, "constructor").capacity, 1 << 20);
 });
 
+test("a topic given only max_frame gets a ring sized for it (four frames, like the default); an explicit capacity stays", async () => {
+  const base = { instances: { p: { class_path: "lib.processors.DataProcessor" } } };
+  const config = await loadConfig({ ...base, topics: { frames: { max_frame: "4MiB" }, small: { max_frame: "1KiB" }, fixed: { capacity: "64MiB", max_frame: "4MiB" } } }, { cwd: fixtureProject });
+  assert.deepEqual({ ...topicSettings(config, "frames") }, { name: "frames", capacity: 16 << 20, maxFrame: 4 << 20, policy: "block" });
+  assert.equal(topicSettings(config, "small").capacity, 1 << 20, "never below the default ring");
+  assert.equal(topicSettings(config, "fixed").capacity, 64 << 20);
+});
+
 test("the config is deeply frozen plain data: a worker can receive it as is", async () => {
   const config = await loadConfig(fixture("config/valid.yaml"));
   assert.ok(Object.isFrozen(config));
