@@ -7,13 +7,12 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { distPath, projectRoot } from "../helpers/paths.js";
 import { join } from "node:path";
-import { listSegments } from "../../src/native/platform.js";
+import { listSegments, sessionPrefix } from "../../src/native/platform.js";
 
 const CLI = distPath("src/cli/main.js");
 
 for (const placement of ["thread", "process"]) {
   test(`a constructor that throws on a ${placement} host fails the start clearly`, { timeout: 60_000 }, () => {
-    const before = new Set(listSegments());
     const config = join(projectRoot, `test/runtime/fixtures/unplugged-${placement}.yaml`);
     const r = spawnSync(process.execPath, [CLI, "run", config, "--duration", "5s"], { encoding: "utf8", timeout: 50_000 });
     const out = r.stdout + r.stderr;
@@ -21,7 +20,10 @@ for (const placement of ["thread", "process"]) {
     assert.match(out, /instance "sensor": new Unplugged\(kwargs\) threw: no device on \/dev\/ttyUSB9/);
     assert.doesNotMatch(out, /exited unexpectedly|runs on|killing|EPIPE|Error: write/, "a failed start is not reported as crashes");
     assert.doesNotMatch(out, /Ether system started successfully/);
-    assert.deepEqual(listSegments().filter((s) => !before.has(s)), [], "nothing left in /dev/shm");
+    // Only this session's segments: other test files run sessions at the same time.
+    const session = /Starting Ether session: ([0-9a-f-]+)/.exec(out)?.[1];
+    assert.ok(session !== undefined, out);
+    assert.deepEqual(listSegments(sessionPrefix(session)), [], "nothing left in /dev/shm");
   });
 }
 
