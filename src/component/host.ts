@@ -86,6 +86,8 @@ export class Host {
   #stopped = false;
   /** Set by quiesce(): `@every` methods no longer run. */
   #quiesced = false;
+  /** What an async `@start` method of a fail-on-error instance failed with: run() ends with it. */
+  #failure: unknown;
   readonly #healthy = new Map<string, boolean>();
   /** When the health checks are next due (performance.now() ms). */
   #healthAt = 0;
@@ -150,11 +152,25 @@ export class Host {
     if (runStarts) await this.runStarts();
   }
 
-  /** Calls every instance's `@start` methods (in instance order) and starts the `@every` clocks. */
+  /**
+   * Calls every instance's `@start` methods (in instance order) and starts the `@every` clocks. A sync
+   * method runs to its end here; an async one runs on beside the host's loop (see the comment inside).
+   */
   async runStarts(): Promise<void> {
     for (const spec of this.#specs) {
       const target = this.#targets.get(spec.name)!;
-      for (const s of componentMeta(spec.Class).starts) await this.#call(spec, target, s.method, NO_MESSAGE, undefined);
+      for (const s of componentMeta(spec.Class).starts) {
+        // Not watched: a @start method may run as long as the instance does (a source's or a server's
+        // own loop), so it is neither a hung handler for the watchdog nor a message in flight for
+        // shutdown's drain. An async one runs on beside the host's loop rather than holding back the
+        // instance's @sub and @every methods until it ends; a failure that must end the host (a
+        // fail-on-error instance) ends it at the loop's next turn.
+        const pending = this.#call(spec, target, s.method, NO_MESSAGE, undefined, false);
+        pending?.catch((error: unknown) => {
+          this.#failure ??= error;
+          this.#io.doorbell.ring();
+        });
+      }
     }
     const now = performance.now();
     for (const tick of this.#ticks) tick.due = now;
@@ -178,6 +194,7 @@ export class Host {
     heartbeat?.();
     this.#healthAt = performance.now() + HEALTH_INTERVAL_MS;
     while (!shouldStop()) {
+      if (this.#failure !== undefined) throw this.#failure;
       const work = (await this.#drain()) + (await this.#runDueTicks());
       if (performance.now() >= yieldAt) {
         await this.#upkeep();
@@ -332,10 +349,10 @@ export class Host {
    * Calls a method with `message` (or with no argument for NO_MESSAGE); a throw or rejection is
    * logged with the place and counted (and, for a fail-on-error instance, ends the host with a
    * HandlerFailure). Returns a promise only when the method returned one, so that sync handlers
-   * cost no microtask.
+   * cost no microtask. `watched`: tell the instance's watch (the watchdog's and the drain's view).
    */
-  #call(spec: HostedInstance, target: object, method: string, message: unknown, topic: string | undefined): Promise<void> | undefined {
-    const watch = spec.watch;
+  #call(spec: HostedInstance, target: object, method: string, message: unknown, topic: string | undefined, watched = true): Promise<void> | undefined {
+    const watch = watched ? spec.watch : undefined;
     watch?.enterHandler();
     let result: unknown;
     try {

@@ -99,6 +99,25 @@ test("an instance slower to initialize than session.start_timeout fails the star
   assert.equal((await patient.shutdown()).failed, false);
 });
 
+test("an async @start method that runs as long as the instance: its @sub methods are served meanwhile; not a hung handler; shutdown ends it", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      server: { class_path: C("Server"), handler_timeout: "100ms" },
+      source: { class_path: C("Source"), kwargs: { count: 5 } },
+    },
+  });
+  const served = ether.engine!.topic("served").subscriber({ wait: "spin" });
+  await ether.start();
+  assert.deepEqual((await collect(served, 5)).map((m) => m.n), [0, 1, 2, 3, 4], "answered while serve() runs");
+  await sleep(500); // five handler timeouts
+  const status = ether.status().find((s) => s.instance === "server");
+  assert.equal(status!.state, "ready");
+  assert.equal(status!.health, "ok");
+  assert.equal(status!.restarts, 0);
+  const report = await ether.shutdown();
+  assert.equal(report.failed, false);
+});
+
 test("a handler that throws the same error on every message: counted every time, logged with a repeat count", { timeout: 60_000 }, async () => {
   const ether = await session({
     instances: {
