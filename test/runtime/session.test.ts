@@ -118,6 +118,23 @@ test("an async @start method that runs as long as the instance: its @sub methods
   assert.equal(report.failed, false);
 });
 
+test("an async @start that fails ends its host when the instance restarts on failure", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: { device: { class_path: C("FailingStart"), restart: { policy: "on-failure", max: 1, delay: "10ms" } } },
+  });
+  await ether.start();
+  const until = performance.now() + 20_000;
+  let status = ether.status()[0]!;
+  while (!(status.restarts === 1 && status.state === "failed") && performance.now() < until) {
+    await sleep(10);
+    status = ether.status()[0]!;
+  }
+  assert.equal(status.restarts, 1, "restarted once after the first failure");
+  assert.equal(status.state, "failed", "and failed for good after the second");
+  assert.match(status.reason ?? "", /lost the device/);
+  assert.equal((await ether.shutdown()).failed, true);
+});
+
 test("a handler that throws the same error on every message: counted every time, logged with a repeat count", { timeout: 60_000 }, async () => {
   const ether = await session({
     instances: {
