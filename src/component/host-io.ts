@@ -41,7 +41,6 @@ export interface HostIO {
   parkAsync?(hasWork: () => boolean, ms: number): Promise<void>;
   /** Park at once when idle, without spinning or napping first (a host on the session's main thread). */
   readonly parkAtOnce?: boolean;
-  parkAsync?(hasWork: () => boolean, ms: number): Promise<void>;
   /** Options for the host's `index`-th subscriber (in instance order, then `@sub` order): resume a slot, set its owner. */
   subscriberOptions?(index: number, topic: string): { resume?: number; owner?: number };
   /** Called each time round the loop (at least every MAX_PARK_MS while idle). */
