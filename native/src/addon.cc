@@ -141,6 +141,23 @@ Napi::Value JS_getAffinity(const Napi::CallbackInfo& info) {
 
 Napi::Value JS_pid(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), platform::Pid()); }
 
+platform::BarrierScope ScopeArg(const Napi::CallbackInfo& info) {
+  if (!info[0].IsBoolean()) ThrowType(info.Env(), "machine must be a boolean");
+  return info[0].As<Napi::Boolean>().Value() ? platform::kBarrierMachine : platform::kBarrierProcess;
+}
+
+Napi::Value JS_registerBarrier(const Napi::CallbackInfo& info) {
+  platform::Status st = platform::RegisterBarrier(ScopeArg(info));
+  if (!st.ok()) ThrowSys(info.Env(), st, "registerBarrier", Describe(st));
+  return info.Env().Undefined();
+}
+
+Napi::Value JS_barrier(const Napi::CallbackInfo& info) {
+  platform::Status st = platform::Barrier(ScopeArg(info));
+  if (!st.ok()) ThrowSys(info.Env(), st, "barrier", Describe(st));
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("shmCreate", Napi::Function::New(env, JS_shmCreate, "shmCreate"));
   exports.Set("shmOpen", Napi::Function::New(env, JS_shmOpen, "shmOpen"));
@@ -151,6 +168,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setAffinity", Napi::Function::New(env, JS_setAffinity, "setAffinity"));
   exports.Set("getAffinity", Napi::Function::New(env, JS_getAffinity, "getAffinity"));
   exports.Set("pid", Napi::Function::New(env, JS_pid, "pid"));
+  exports.Set("registerBarrier", Napi::Function::New(env, JS_registerBarrier, "registerBarrier"));
+  exports.Set("barrier", Napi::Function::New(env, JS_barrier, "barrier"));
   exports.Set("Watcher", Watcher::Init(env));
   exports.Set("platform", Napi::String::New(env, platform::Name()));
   exports.Set("maxCpus", Napi::Number::New(env, platform::MaxCpus()));

@@ -87,6 +87,23 @@ void BlockSignalsInThisThread();
 /** The process id. */
 int Pid();
 
+/** Scopes of an asymmetric barrier (membarrier): the threads of this process, or of every registered process. */
+enum BarrierScope : int { kBarrierProcess = 0, kBarrierMachine = 1 };
+
+/**
+ * Registers this process for expedited barriers of `scope`: afterwards a Barrier(scope) issued by
+ * any thread (of this process, or of any process for kBarrierMachine) also orders this process's
+ * threads. Idempotent. Fails with ENOSYS/EINVAL where the kernel lacks membarrier.
+ */
+Status RegisterBarrier(BarrierScope scope);
+
+/**
+ * A full memory barrier on every CPU that runs a thread of this process (kBarrierProcess) or of a
+ * process registered for kBarrierMachine, before it returns: their earlier stores are visible and
+ * their later loads see what was stored before the call. The heavy side of an asymmetric fence.
+ */
+Status Barrier(BarrierScope scope);
+
 }  // namespace platform
 }  // namespace ether
 

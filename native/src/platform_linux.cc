@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/membarrier.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -186,6 +187,22 @@ void BlockSignalsInThisThread() {
 }
 
 int Pid() { return static_cast<int>(getpid()); }
+
+namespace {
+long Membarrier(int cmd) { return syscall(SYS_membarrier, cmd, 0, 0); }
+}  // namespace
+
+Status RegisterBarrier(BarrierScope scope) {
+  int cmd = scope == kBarrierMachine ? MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED : MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
+  if (Membarrier(cmd) != 0) return Status::Fail(errno, "membarrier (register)");
+  return Status{};
+}
+
+Status Barrier(BarrierScope scope) {
+  int cmd = scope == kBarrierMachine ? MEMBARRIER_CMD_GLOBAL_EXPEDITED : MEMBARRIER_CMD_PRIVATE_EXPEDITED;
+  if (Membarrier(cmd) != 0) return Status::Fail(errno, "membarrier");
+  return Status{};
+}
 
 }  // namespace platform
 }  // namespace ether

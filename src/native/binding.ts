@@ -169,6 +169,24 @@ export interface NativeAddon {
    *   native.pid() === process.pid;
    */
   pid(): number;
+  /**
+   * membarrier(2) registration: afterwards `barrier(machine)` calls also order this process's threads.
+   * `machine` false: barriers issued by this process's own threads; true: by any process. Idempotent.
+   * Throws {@link NativeSystemError} where the kernel has no expedited membarrier.
+   *
+   * @example
+   *   native.registerBarrier(true);
+   */
+  registerBarrier(machine: boolean): void;
+  /**
+   * The heavy side of an asymmetric fence: a full memory barrier on every CPU running a thread of this
+   * process (`machine` false) or of a process registered with `registerBarrier(true)`, done before it
+   * returns. Costs about a microsecond; the light side is a plain store.
+   *
+   * @example
+   *   native.barrier(false);
+   */
+  barrier(machine: boolean): void;
   /** The platform the addon was built for, e.g. "linux". @example native.platform === "linux" */
   readonly platform: string;
   /** CPU indices accepted by setAffinity are below this. @example native.maxCpus // 1024 */
@@ -187,4 +205,6 @@ export const NATIVE_EXPORTS: readonly (keyof NativeAddon)[] = [
   "setAffinity",
   "getAffinity",
   "pid",
+  "registerBarrier",
+  "barrier",
 ];
