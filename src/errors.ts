@@ -121,6 +121,15 @@ export const errors = {
       { topic, timeoutMs, tail, head },
     );
   },
+  /** A publisher joining a topic waited in vain for the lone publisher's claim in flight (see RING_FORMAT.md, "Exclusive publisher"). */
+  publisherJoinTimeout(topic: string, timeoutMs: number, lone: number, detail: string): EtherError {
+    return new EtherError(
+      "ERR_ETHER_JOIN_TIMEOUT",
+      `a publisher could not join${topicPlace(topic)} within ${timeoutMs} ms: ${detail} (publisher slot ${lone}, ` +
+        `which claimed alone until now, is not known to be gone)`,
+      { topic, timeoutMs, slot: lone },
+    );
+  },
   publishTimeout(topic: string, timeoutMs: number, slowest: number): EtherError {
     return new EtherError(
       "ERR_ETHER_PUBLISH_TIMEOUT",

@@ -65,6 +65,22 @@ export function commitFrame(seg: TopicSegment, h: number, end: number): void {
 }
 
 /**
+ * commitFrame() for a publisher claiming alone (exclusive.ts): TAIL is moved with a plain store, which
+ * x86-64 keeps after the frame's stores without draining the store buffer. Readers parking on the
+ * topic issue the heavy barrier instead (fence.ts).
+ */
+export function commitFramePlainly(seg: TopicSegment, h: number, end: number): void {
+  const i32 = seg.i32;
+  const lo = i32[NEXT_SEQ_LO_INDEX]!;
+  const hi = i32[NEXT_SEQ_HI_INDEX]!;
+  i32[h + SEQ_LO] = lo;
+  i32[h + SEQ_HI] = hi;
+  i32[NEXT_SEQ_LO_INDEX] = (lo + 1) | 0;
+  if (lo === -1) i32[NEXT_SEQ_HI_INDEX] = (hi + 1) | 0;
+  i32[TAIL_INDEX] = end; // SYNC tail: a release store on x86-64 (TOPIC_FENCE says so)
+}
+
+/**
  * Commits, one after the other, the claims at TAIL that their publishers marked ready, taking each
  * with `mark` (takenMark(slot) for a publisher, TAKEN_BY_NONE otherwise); stops at TAIL = HEAD or at
  * a claim still being written (its publisher commits it then). Returns how many it committed.

@@ -9,7 +9,8 @@
  * Ring protocol (publisher): store TAIL; if READERS_PARKED != 0: for each subscriber whose doorbell is
  *                           PARKED: if CAS(RUNG, 0, 1) succeeds: SEQ++, wake(SEQ).
  * With sequentially consistent atomics either the sleeper's re-check sees the new tail or the
- * publisher sees READERS_PARKED > 0, so no wake is lost; RUNG limits the wakes to one per park (a
+ * publisher sees READERS_PARKED > 0, so no wake is lost (a lone publisher's TAIL store is plain: for
+ * topics that allow it the sleeper issues the heavy barrier before its re-check, see fence.ts); RUNG limits the wakes to one per park (a
  * failed CAS means SEQ was already bumped after the reset, so the sleeper's wait returns anyway).
  *
  * @example
@@ -18,9 +19,13 @@
  *   bell.park(() => sub.hasData(), 1000);
  */
 import { DOORBELL_PARKED_OFFSET, DOORBELL_RUNG_OFFSET, DOORBELL_SEQ_OFFSET } from "./session-layout.js";
-import { READERS_PARKED_INDEX } from "./ring-layout.js";
+import { FENCE_FULL, READERS_PARKED_INDEX } from "./ring-layout.js";
+import { heavyBarrier } from "./fence.js";
 import type { SessionSegment } from "./session-segment.js";
 import type { WaitOps } from "./wait-ops.js";
+
+/** Longest park of a sleeper that could not issue the heavy barrier a watched topic needs. */
+const UNFENCED_PARK_MS = 1;
 
 /** The doorbell of one reading host (a worker thread, a process, or one standalone subscriber). */
 export class Doorbell {
@@ -33,6 +38,9 @@ export class Doorbell {
   readonly #rung: number;
   readonly #waitOps: WaitOps;
   #watched: Int32Array[] = [];
+  /** TOPIC_FENCE of each watched topic, and the strongest of them (FENCE_FULL needs no barrier). */
+  #fences: number[] = [];
+  #barrier = FENCE_FULL;
   #released = false;
 
   /** Claims a doorbell in the session segment. */
@@ -47,15 +55,23 @@ export class Doorbell {
     this.#rung = (at + DOORBELL_RUNG_OFFSET) >> 2;
   }
 
-  /** Counts this doorbell among the parked readers of a topic (given by its segment's Int32Array) while parked. */
-  watch(topic: Int32Array): void {
+  /**
+   * Counts this doorbell among the parked readers of a topic (given by its segment's Int32Array) while
+   * parked; `fence` is the topic's TOPIC_FENCE.
+   */
+  watch(topic: Int32Array, fence: number = FENCE_FULL): void {
     this.#watched.push(topic);
+    this.#fences.push(fence);
+    this.#barrier = Math.max(this.#barrier, fence);
   }
 
   /** Stops counting this doorbell for a topic (once per earlier watch). */
   unwatch(topic: Int32Array): void {
     const at = this.#watched.indexOf(topic);
-    if (at >= 0) this.#watched.splice(at, 1);
+    if (at < 0) return;
+    this.#watched.splice(at, 1);
+    this.#fences.splice(at, 1);
+    this.#barrier = Math.max(FENCE_FULL, ...this.#fences);
   }
 
   /**
@@ -65,7 +81,8 @@ export class Doorbell {
   park(hasWork: () => boolean, timeoutMs: number): void {
     const seen = this.#announce();
     try {
-      if (!hasWork()) this.#waitOps.wait(this.#s32, this.#seq, seen, timeoutMs);
+      const timeout = this.#fenced(timeoutMs); // before the re-check
+      if (!hasWork()) this.#waitOps.wait(this.#s32, this.#seq, seen, timeout);
     } finally {
       this.#withdraw();
     }
@@ -75,7 +92,8 @@ export class Doorbell {
   async parkAsync(hasWork: () => boolean, timeoutMs: number): Promise<void> {
     const seen = this.#announce();
     try {
-      if (!hasWork()) await this.#waitOps.waitAsync(this.#s32, this.#seq, seen, timeoutMs);
+      const timeout = this.#fenced(timeoutMs); // before the re-check
+      if (!hasWork()) await this.#waitOps.waitAsync(this.#s32, this.#seq, seen, timeout);
     } finally {
       this.#withdraw();
     }
@@ -90,6 +108,16 @@ export class Doorbell {
     Atomics.store(s32, this.#parked, 1); // SYNC parked
     for (let i = 0; i < watched.length; i++) Atomics.add(watched[i]!, READERS_PARKED_INDEX, 1);
     return seen;
+  }
+
+  /**
+   * Between the announce and the re-check: the heavy barrier, if a watched topic has a lone publisher's
+   * plain commits to order (fence.ts). Returns how long the park may last: `timeoutMs`, or at most
+   * UNFENCED_PARK_MS when this thread cannot issue the barrier and a wake could be missed.
+   */
+  #fenced(timeoutMs: number): number {
+    if (this.#barrier === FENCE_FULL || heavyBarrier(this.#barrier)) return timeoutMs;
+    return timeoutMs < 0 || timeoutMs > UNFENCED_PARK_MS ? UNFENCED_PARK_MS : timeoutMs;
   }
 
   /** Ends a park: only the sleeper clears its own flag. */
@@ -125,6 +153,8 @@ export class Doorbell {
     if (this.#released) return;
     this.#released = true;
     this.#watched = [];
+    this.#fences = [];
+    this.#barrier = FENCE_FULL;
     this.#session.releaseDoorbell(this.index);
   }
 }

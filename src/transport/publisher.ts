@@ -24,11 +24,13 @@ import {
   takenMark,
   FRAME_TIME_HI_OFFSET,
   FRAME_TIME_LO_OFFSET,
+  EXCLUSIVE_INDEX,
   HEAD_INDEX,
   OLDEST_INDEX,
   POLICY_CODES,
   PUB_CLAIM_END_OFFSET,
   PUB_CLAIM_START_OFFSET,
+  PUB_COMMITTING_OFFSET,
   PUB_ID_OFFSET,
   PUB_OWNER_OFFSET,
   PUB_SLOT_LENGTH,
@@ -45,8 +47,10 @@ import {
 import type { TopicSegment } from "./topic-segment.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 import { StallWatch, detachSubscriber, recoverDeadClaims } from "./detach.js";
-import { commitFrame, commitReady, ringParkedReaders } from "./commit.js";
+import { commitFrame, commitFramePlainly, commitReady, ringParkedReaders } from "./commit.js";
 import { parkForSpace } from "./space-wait.js";
+import { mayCommitPlainly } from "./fence.js";
+import { becomeExclusive, leaveExclusive, revokeExclusive } from "./exclusive.js";
 
 const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
@@ -55,6 +59,8 @@ const DROP_OLDEST = POLICY_CODES["drop-oldest"];
 const BLOCK_SPINS = 200;
 /** Longest single park of a blocked publisher, so it re-checks dead readers and its deadline. */
 const BLOCK_PARK_MS = 50;
+/** #aloneMark of a publisher that may not claim alone: EXCLUSIVE never holds it. */
+const NEVER_ALONE = -2;
 
 /** Writes frames into one topic. Not shared between threads: each thread makes its own. */
 export class Publisher {
@@ -74,6 +80,8 @@ export class Publisher {
   /** Int32 indices of this slot's claim intent words. */
   readonly #intentStart: number;
   readonly #intentEnd: number;
+  /** Int32 index of this slot's PUB_COMMITTING word. */
+  readonly #committing: number;
   readonly #mask: number;
   readonly #capacity: number;
   readonly #data: number;
@@ -99,6 +107,10 @@ export class Publisher {
   /** The slot's published and bytes counters, mirrored here so that updating them is one store each. */
   #published: number;
   #bytes: number;
+  /** EXCLUSIVE while this publisher claims alone (slot + 1); a value EXCLUSIVE never holds when it may not. */
+  readonly #aloneMark: number;
+  /** The pending claim was made alone (plain stores), not by CAS. */
+  #claimedAlone = false;
 
   /** Takes a publisher slot of the topic; use Topic.publisher(). `owner` is the process id between processes. */
   constructor(seg: TopicSegment, owner = 0) {
@@ -117,6 +129,7 @@ export class Publisher {
     this.#stall = new StallWatch(seg);
     this.#intentStart = this.#slotWord(PUB_CLAIM_START_OFFSET);
     this.#intentEnd = this.#slotWord(PUB_CLAIM_END_OFFSET);
+    this.#committing = this.#slotWord(PUB_COMMITTING_OFFSET);
     this.id = seg.session.nextPublisherId();
     this.#i32[(seg.pubTableOffset + this.#slot * PUB_SLOT_LENGTH + PUB_ID_OFFSET) >> 2] = this.id;
     this.#counters = (seg.countersOffset + pubCountersOffset(this.#slot)) >> 3;
@@ -125,6 +138,19 @@ export class Publisher {
     // The floor starts at the slowest reader, not at the tail: other publishers may have filled the ring.
     this.#floor = 0;
     this.#refreshFloor();
+    this.#aloneMark = NEVER_ALONE;
+    try {
+      revokeExclusive(seg); // a lone publisher before this one claims by CAS from now on
+    } catch (error) {
+      Atomics.store(this.#i32, this.#slotWord(PUB_STATE_OFFSET), SLOT_FREE);
+      throw error;
+    }
+    if (mayCommitPlainly(seg.fence)) {
+      const head = Atomics.load(this.#i32, HEAD_INDEX);
+      this.#i32[this.#intentStart] = head; // an intent that covers nothing in flight (see exclusive.ts)
+      this.#i32[this.#intentEnd] = head;
+      if (becomeExclusive(seg, this.#slot)) this.#aloneMark = this.#slot + 1;
+    }
   }
 
   /**
@@ -174,7 +200,11 @@ export class Publisher {
       // The intent goes first, so that if this process dies after the CAS its claim can be recovered.
       i32[this.#intentStart] = head;
       i32[this.#intentEnd] = end;
-      if (Atomics.compareExchange(i32, HEAD_INDEX, head, end) !== head) continue; // SYNC head
+      // Alone: a plain store (x86-64 keeps it after the intent; see exclusive.ts). Else by CAS.
+      const alone = Atomics.load(i32, EXCLUSIVE_INDEX) === this.#aloneMark;
+      if (alone) i32[HEAD_INDEX] = end;
+      else if (Atomics.compareExchange(i32, HEAD_INDEX, head, end) !== head) continue; // SYNC head
+      this.#claimedAlone = alone;
       if (this.#policy === DROP_OLDEST) this.#evict(limit);
       const frame = this.#data + ((head + pad) & this.#mask);
       const h = frame >> 2;
@@ -215,8 +245,11 @@ export class Publisher {
     const i32 = this.#i32;
     const start = this.#claimStart;
     const end = this.#claimEnd;
-    // If our previous commit moved TAIL to where this claim starts, nobody claimed in between: TAIL is ours.
-    if (start === this.#lastEnd || Atomics.load(i32, TAIL_INDEX) === start || this.#markReady(start)) {
+    if (this.#claimedAlone && this.#stillAlone(end)) {
+      commitFramePlainly(this.#seg, this.#frameAt, end);
+      this.#lastEnd = end;
+      if (Atomics.load(i32, READERS_PARKED_INDEX) !== 0) ringParkedReaders(this.#seg); // SYNC parked (see fence.ts)
+    } else if (start === this.#lastEnd || Atomics.load(i32, TAIL_INDEX) === start || this.#markReady(start)) {
       commitFrame(this.#seg, this.#frameAt, end);
       this.#lastEnd = end;
       if (Atomics.load(i32, HEAD_INDEX) !== end) commitReady(this.#seg, this.#takenMark); // claims after ours that are ready
@@ -230,12 +263,23 @@ export class Publisher {
     f64[c + PUB_COUNTERS.bytes] = this.#bytes += this.#length;
   }
 
+  /**
+   * A claim made alone is about to be committed: says so (PUB_COMMITTING), then looks whether it is
+   * still alone. If not, a joiner revoked it meanwhile, and the claim is committed as everyone's are.
+   */
+  #stillAlone(end: number): boolean {
+    const i32 = this.#i32;
+    i32[this.#committing] = end;
+    return Atomics.load(i32, EXCLUSIVE_INDEX) === this.#aloneMark;
+  }
+
   /** Gives the publisher slot back. A pending loan is committed first so later publishers are not held. */
   close(): void {
     if (this.#closed) return;
     if (this.#pending) this.commit();
     this.#closed = true;
     this.#maxFrame = -1;
+    leaveExclusive(this.#seg, this.#slot);
     Atomics.store(this.#i32, this.#slotWord(PUB_STATE_OFFSET), SLOT_FREE);
   }
 

@@ -23,7 +23,7 @@
 /** "ETHT" read as a little-endian u32. */
 export const TOPIC_MAGIC = 0x54485445;
 /** Layout version of topic segments; bump on any change to this file. */
-export const TOPIC_VERSION = 2;
+export const TOPIC_VERSION = 3;
 
 /** Bytes per cache-line pair: producer and consumer words are separated by at least this much. */
 export const LINE_PAIR = 128;
@@ -67,6 +67,13 @@ export const TOPIC_BLOCK_TIMEOUT_OFFSET = word();
  * claim's start position in SEQ_LO) for the publisher holding TAIL to commit it (see "Commit").
  */
 export const TOPIC_READY_STAMP_OFFSET = word();
+/**
+ * u32: how commits are fenced (see "Fences" in RING_FORMAT.md): FENCE_FULL, every commit is a
+ * sequentially consistent store; FENCE_ASYMMETRIC_PROCESS / _MACHINE, a publisher holding EXCLUSIVE
+ * commits with plain stores (x86-64 only) and a reader announcing a park issues the heavy barrier
+ * (membarrier) over this process / every registered process.
+ */
+export const TOPIC_FENCE_OFFSET = word();
 /** Bytes of the constant header. */
 export const TOPIC_HEADER_LENGTH = LINE_PAIR;
 
@@ -80,6 +87,12 @@ export const TOPIC_HEAD_OFFSET = 1 * LINE_PAIR;
 export const TOPIC_NEXT_SEQ_LO_OFFSET = TOPIC_HEAD_OFFSET + 4;
 /** u32: high word of the sequence number the next committed frame gets. */
 export const TOPIC_NEXT_SEQ_HI_OFFSET = TOPIC_HEAD_OFFSET + 8;
+/**
+ * i32: the publisher slot claiming alone, as slot + 1 (it moves HEAD and TAIL with plain stores); 0
+ * when publishers claim by compare-and-swap; EXCLUSIVE_REVOKING while a joining publisher waits for
+ * the lone one's claim in flight (see "Exclusive publisher" in RING_FORMAT.md).
+ */
+export const TOPIC_EXCLUSIVE_OFFSET = TOPIC_HEAD_OFFSET + 12;
 /** u32 position: end of the last committed record. Advanced in claim order by the committing publisher. */
 export const TOPIC_TAIL_OFFSET = 2 * LINE_PAIR;
 /** u32 position (drop-oldest only): start of the oldest record not yet evicted. */
@@ -110,6 +123,16 @@ export const TAIL_INDEX = TOPIC_TAIL_OFFSET >> 2;
 export const NEXT_SEQ_LO_INDEX = TOPIC_NEXT_SEQ_LO_OFFSET >> 2;
 /** Int32 index of NEXT_SEQ (high word). */
 export const NEXT_SEQ_HI_INDEX = TOPIC_NEXT_SEQ_HI_OFFSET >> 2;
+/** Int32 index of EXCLUSIVE. */
+export const EXCLUSIVE_INDEX = TOPIC_EXCLUSIVE_OFFSET >> 2;
+/** EXCLUSIVE while a joining publisher takes the lone publisher's exclusivity away. */
+export const EXCLUSIVE_REVOKING = -1;
+/** TOPIC_FENCE: every commit is a sequentially consistent store (any platform, no addon needed). */
+export const FENCE_FULL = 0;
+/** TOPIC_FENCE: a lone publisher commits with plain stores; parking readers fence this process's threads (threads transport). */
+export const FENCE_ASYMMETRIC_PROCESS = 1;
+/** TOPIC_FENCE: the same across processes: parking readers fence every registered process (shm transport). */
+export const FENCE_ASYMMETRIC_MACHINE = 2;
 /** Int32 index of OLDEST. */
 export const OLDEST_INDEX = TOPIC_OLDEST_OFFSET >> 2;
 /** Int32 index of READERS_PARKED. */
@@ -138,6 +161,11 @@ export const PUB_OWNER_OFFSET = 8;
 export const PUB_CLAIM_START_OFFSET = 12;
 /** u32 position: end of that claim. */
 export const PUB_CLAIM_END_OFFSET = 16;
+/**
+ * u32 position: end of the claim a lone publisher is committing with a plain TAIL store (written
+ * before it looks at EXCLUSIVE once more), so that a joiner knows to wait for that store.
+ */
+export const PUB_COMMITTING_OFFSET = 20;
 
 // ---- subscriber slot (one per subscriber, each on its own line pair) ----
 /** Bytes per subscriber slot. */

@@ -17,6 +17,7 @@ import { type TopicStats, readTopicStats } from "./stats.js";
 import { reapDeadSessions } from "./reaper.js";
 import { listSegments, sessionPrefix } from "../native/platform.js";
 import { Topic, type TopicHandle, storeFor } from "./topic.js";
+import { fenceModeFor } from "./fence.js";
 import { type TopicOptions, formatTopicSegment, resolveTopicConfig, topicSegmentLength } from "./topic-segment.js";
 
 /** Options of SharedSpace.create(). */
@@ -98,7 +99,7 @@ export class SharedSpace {
     let index: number;
     try {
       index = this.session.addTopic(name, POLICY_CODES[config.policy], config.capacity, config.maxFrame, created.name);
-      formatTopicSegment(created.sab, index, config);
+      formatTopicSegment(created.sab, index, config, fenceModeFor(this.store.kind));
     } catch (error) {
       if (created.name !== "") this.store.unlink(created.name);
       throw error;

@@ -136,7 +136,7 @@ export class Subscriber {
     this.#deliveredAtWait = this.#delivered;
     this.#latency = new LatencySampler(this.#f64, this.#counters);
     this.#copy = seg.policyCode === POLICY_CODES["drop-oldest"] ? new EvictingCopy(seg) : undefined;
-    this.#doorbell?.watch(seg.i32);
+    this.#doorbell?.watch(seg.i32, seg.fence);
     this.#strategy = createWaitStrategy(alias, this.#doorbell, () => this.hasData(), options.tuning);
     this.poll = seg.policyCode === POLICY_CODES["drop-oldest"] ? this.#pollCopy.bind(this) : this.#pollInPlace.bind(this);
   }

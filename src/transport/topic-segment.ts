@@ -19,6 +19,8 @@ import {
   POLICY_CODES,
   TOPIC_BLOCK_TIMEOUT_OFFSET,
   TOPIC_READY_STAMP_OFFSET,
+  TOPIC_FENCE_OFFSET,
+  FENCE_ASYMMETRIC_MACHINE,
   TOPIC_CAPACITY_OFFSET,
   TOPIC_DATA_OFFSET,
   TOPIC_INDEX_OFFSET,
@@ -108,8 +110,8 @@ export function topicSegmentLength(config: TopicConfig): number {
   return topicGeometry(config.maxPublishers, config.maxSubscribers, config.capacity).segmentLength;
 }
 
-/** Formats a fresh, zeroed topic segment. */
-export function formatTopicSegment(sab: SharedArrayBuffer, index: number, config: TopicConfig): void {
+/** Formats a fresh, zeroed topic segment; `fence` is its TOPIC_FENCE (fence.ts: fenceModeFor). */
+export function formatTopicSegment(sab: SharedArrayBuffer, index: number, config: TopicConfig, fence: number): void {
   const g = topicGeometry(config.maxPublishers, config.maxSubscribers, config.capacity);
   if (sab.byteLength < g.segmentLength) throw errors.segmentTooSmall("topic segment", sab.byteLength, g.segmentLength);
   const i32 = new Int32Array(sab, 0, TOPIC_TABLES_START >> 2);
@@ -128,6 +130,7 @@ export function formatTopicSegment(sab: SharedArrayBuffer, index: number, config
   set(TOPIC_INDEX_OFFSET, index);
   set(TOPIC_BLOCK_TIMEOUT_OFFSET, config.blockTimeoutMs);
   set(TOPIC_READY_STAMP_OFFSET, (randomInt(0x40000000) | 0x80000000) | 0); // top bits 10 (see takenMark)
+  set(TOPIC_FENCE_OFFSET, fence);
   set(TOPIC_VERSION_OFFSET, TOPIC_VERSION);
   Atomics.store(i32, TOPIC_MAGIC_OFFSET >> 2, TOPIC_MAGIC); // SYNC magic
 }
@@ -158,6 +161,8 @@ export class TopicSegment {
   readonly readyStamp: number;
   /** Byte offset of this topic's counter block in the session segment. */
   readonly countersOffset: number;
+  /** TOPIC_FENCE: whether a lone publisher commits with plain stores, and which barrier parking readers issue. */
+  readonly fence: number;
 
   private constructor(sab: SharedArrayBuffer, session: SessionSegment, name: string, waitOps: WaitOps) {
     this.name = name;
@@ -180,6 +185,7 @@ export class TopicSegment {
     this.dataOffset = w(TOPIC_DATA_OFFSET);
     this.blockTimeoutMs = w(TOPIC_BLOCK_TIMEOUT_OFFSET);
     this.readyStamp = w(TOPIC_READY_STAMP_OFFSET);
+    this.fence = w(TOPIC_FENCE_OFFSET);
     this.countersOffset = session.counterBlockOffset(this.index);
   }
 
@@ -205,7 +211,9 @@ export class TopicSegment {
       2 * recordLength(seg.maxFrame) <= seg.capacity &&
       seg.maxPublishers <= session.limits.maxPublishers &&
       seg.maxSubscribers <= session.limits.maxSubscribers &&
-      seg.readyStamp >>> 30 === 2;
+      seg.readyStamp >>> 30 === 2 &&
+      seg.fence >= 0 &&
+      seg.fence <= FENCE_ASYMMETRIC_MACHINE;
     if (!valid) throw errors.layout(`topic segment of "${name}"`, "header fields are inconsistent (corrupted or foreign segment)");
     return seg;
   }
