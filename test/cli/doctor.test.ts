@@ -19,6 +19,13 @@ test("doctor with the addon: every check ok, exit 0", { timeout: 30_000 }, () =>
   assert.equal(code, 0, out);
   assert.match(out, /^ok\s+native addon\s+loaded from .*ether_native\.node$/m);
   assert.match(out, /^ok\s+process topics\s+shared-memory segments and futex wake work$/m);
+  assert.match(out, /^ok\s+lone publishers\s+a topic's only publisher commits without a locked instruction/m);
+});
+
+test("doctor with ETHER_FENCE=full says every commit is fenced, and why", { timeout: 30_000 }, () => {
+  const { code, out } = ether(["doctor"], { ETHER_FENCE: "full" });
+  assert.equal(code, 0, out);
+  assert.match(out, /^warn\s+lone publishers\s+every commit is fenced \(ETHER_FENCE=full\)/m);
 });
 
 test("doctor without the addon explains why and how to fix it, exit 1; shm sessions refuse clearly", { timeout: 30_000 }, () => {
