@@ -89,7 +89,7 @@ export function runDoctor(): DoctorCheck[] {
       if (threads && shm) return { level: "ok", detail: "a topic's only publisher commits without a locked instruction (membarrier fences parking readers)" };
       const why =
         process.arch !== "x64" ? `${process.arch} is not x86-64` : process.env["ETHER_FENCE"] === "full" ? "ETHER_FENCE=full" : "no expedited membarrier in this kernel";
-      return { level: "warn", detail: `every commit is fenced (${why}): correct, about a third slower for one-publisher topics` };
+      return { level: "warn", detail: `every commit is fenced (${why}): correct, but one-publisher topics run 15–50 % slower` };
     }));
     const leftovers = listSegments().filter((n) => parseSegmentName(n) !== null);
     checks.push({
