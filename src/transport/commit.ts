@@ -55,13 +55,18 @@ export function firstHeader(seg: TopicSegment, start: number): number {
  */
 export function commitFrame(seg: TopicSegment, h: number, end: number): void {
   const i32 = seg.i32;
+  numberFrame(i32, h);
+  Atomics.store(i32, TAIL_INDEX, end); // SYNC tail: the frame becomes visible
+}
+
+/** Gives the frame whose header is at Int32 index `h` the next sequence number (the caller holds TAIL). */
+function numberFrame(i32: Int32Array, h: number): void {
   const lo = i32[NEXT_SEQ_LO_INDEX]!;
   const hi = i32[NEXT_SEQ_HI_INDEX]!;
   i32[h + SEQ_LO] = lo;
   i32[h + SEQ_HI] = hi;
   i32[NEXT_SEQ_LO_INDEX] = (lo + 1) | 0;
   if (lo === -1) i32[NEXT_SEQ_HI_INDEX] = (hi + 1) | 0;
-  Atomics.store(i32, TAIL_INDEX, end); // SYNC tail: the frame becomes visible
 }
 
 /**
@@ -71,12 +76,7 @@ export function commitFrame(seg: TopicSegment, h: number, end: number): void {
  */
 export function commitFramePlainly(seg: TopicSegment, h: number, end: number): void {
   const i32 = seg.i32;
-  const lo = i32[NEXT_SEQ_LO_INDEX]!;
-  const hi = i32[NEXT_SEQ_HI_INDEX]!;
-  i32[h + SEQ_LO] = lo;
-  i32[h + SEQ_HI] = hi;
-  i32[NEXT_SEQ_LO_INDEX] = (lo + 1) | 0;
-  if (lo === -1) i32[NEXT_SEQ_HI_INDEX] = (hi + 1) | 0;
+  numberFrame(i32, h);
   i32[TAIL_INDEX] = end; // SYNC tail: a release store on x86-64 (TOPIC_FENCE says so)
 }
 

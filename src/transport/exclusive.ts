@@ -7,14 +7,13 @@
  * From then on every publisher claims by compare-and-swap, and the lone one commits as others do.
  *
  * @example
- *   revokeExclusive(seg);                      // a joining publisher, before its first claim
- *   const alone = becomeExclusive(seg, slot);  // then, if it is the only one, it claims alone
+ *   const alone = joinPublishers(seg, slot);   // revokes a lone publisher; alone if it is the only one
  *   …
  *   leaveExclusive(seg, slot);                 // on close
  */
 import { errors } from "../errors.js";
 import { DEAD_OWNER, recoverDeadClaims } from "./detach.js";
-import { heavyBarrier } from "./fence.js";
+import { heavyBarrier, mayCommitPlainly } from "./fence.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 import {
   EXCLUSIVE_INDEX,
@@ -22,6 +21,7 @@ import {
   FENCE_FULL,
   HEAD_INDEX,
   PUB_CLAIM_END_OFFSET,
+  PUB_CLAIM_START_OFFSET,
   PUB_COMMITTING_OFFSET,
   PUB_OWNER_OFFSET,
   PUB_SLOT_LENGTH,
@@ -46,10 +46,24 @@ function othersFree(seg: TopicSegment, slot: number): boolean {
 }
 
 /**
+ * A publisher that took `slot` joins the topic's publishers: revokes a lone one (revokeExclusive),
+ * then becomes the lone one itself if this thread may commit plainly and no other slot is in use.
+ * Returns whether it claims alone.
+ */
+export function joinPublishers(seg: TopicSegment, slot: number): boolean {
+  revokeExclusive(seg);
+  if (!mayCommitPlainly(seg.fence)) return false;
+  const head = Atomics.load(seg.i32, HEAD_INDEX);
+  seg.i32[slotWord(seg, slot, PUB_CLAIM_START_OFFSET)] = head; // an intent covering nothing in flight
+  seg.i32[slotWord(seg, slot, PUB_CLAIM_END_OFFSET)] = head;
+  return becomeExclusive(seg, slot);
+}
+
+/**
  * Makes the publisher in `slot` (already taken) the lone one if no other slot is in use; returns
  * whether it is. Call after revokeExclusive(), and only when this thread may commit plainly.
  */
-export function becomeExclusive(seg: TopicSegment, slot: number): boolean {
+function becomeExclusive(seg: TopicSegment, slot: number): boolean {
   const i32 = seg.i32;
   if (seg.fence === FENCE_FULL || !othersFree(seg, slot)) return false;
   if (Atomics.compareExchange(i32, EXCLUSIVE_INDEX, 0, slot + 1) !== 0) return false; // SYNC exclusive
@@ -69,7 +83,7 @@ export function leaveExclusive(seg: TopicSegment, slot: number): void {
  * made by CAS. Spins for the lone publisher's last plain store (see awaitLoneStores); throws
  * ERR_ETHER_JOIN_TIMEOUT if that takes the topic's block timeout (it cannot while that publisher lives).
  */
-export function revokeExclusive(seg: TopicSegment): void {
+function revokeExclusive(seg: TopicSegment): void {
   if (seg.fence === FENCE_FULL) return;
   const i32 = seg.i32;
   const timeoutMs = Math.max(1000, seg.blockTimeoutMs);

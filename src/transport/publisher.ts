@@ -49,8 +49,7 @@ import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 import { StallWatch, detachSubscriber, recoverDeadClaims } from "./detach.js";
 import { commitFrame, commitFramePlainly, commitReady, ringParkedReaders } from "./commit.js";
 import { parkForSpace } from "./space-wait.js";
-import { mayCommitPlainly } from "./fence.js";
-import { becomeExclusive, leaveExclusive, revokeExclusive } from "./exclusive.js";
+import { joinPublishers, leaveExclusive } from "./exclusive.js";
 
 const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
@@ -138,18 +137,11 @@ export class Publisher {
     // The floor starts at the slowest reader, not at the tail: other publishers may have filled the ring.
     this.#floor = 0;
     this.#refreshFloor();
-    this.#aloneMark = NEVER_ALONE;
     try {
-      revokeExclusive(seg); // a lone publisher before this one claims by CAS from now on
+      this.#aloneMark = joinPublishers(seg, this.#slot) ? this.#slot + 1 : NEVER_ALONE;
     } catch (error) {
       Atomics.store(this.#i32, this.#slotWord(PUB_STATE_OFFSET), SLOT_FREE);
       throw error;
-    }
-    if (mayCommitPlainly(seg.fence)) {
-      const head = Atomics.load(this.#i32, HEAD_INDEX);
-      this.#i32[this.#intentStart] = head; // an intent that covers nothing in flight (see exclusive.ts)
-      this.#i32[this.#intentEnd] = head;
-      if (becomeExclusive(seg, this.#slot)) this.#aloneMark = this.#slot + 1;
     }
   }
 
@@ -359,7 +351,6 @@ export class Publisher {
     if (isOwnerAlive(this.#i32[base + (SUB_OWNER_OFFSET >> 2)]!)) return false;
     return detachSubscriber(this.#seg, slot);
   }
-
 
   /** Drop-oldest: moves OLDEST past `limit` record by record before the space is overwritten. */
   #evict(limit: number): void {

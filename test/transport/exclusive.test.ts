@@ -78,7 +78,7 @@ for (const { transport, host } of TRANSPORTS) {
       const lone = runRole<{ published: number }>(ROLES, { role: "publish", publisher: 0, seed: 0x2468ace, ...common }, host);
       const rejoiner = runRole<{ published: number; rejoined: number }>(
         ROLES,
-        { role: "rejoin", publisher: 1, seed: 0x1357bdf, every: frames / 2 / 200, ...common },
+        { role: "publish", publisher: 1, seed: 0x1357bdf, every: frames / 2 / 200, ...common },
         host,
       );
       await awaitReady(() => readySub.poll(() => {}), 4, [...subscribers, lone, rejoiner]);
