@@ -33,6 +33,7 @@ import {
   recordLength,
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
+import { loadAcquire } from "./acquire.js";
 
 const HDR = FRAME_HEADER_LENGTH;
 const SEQ_LO = FRAME_SEQ_LO_OFFSET >> 2;
@@ -90,12 +91,12 @@ export function commitReady(seg: TopicSegment, mark: number): number {
   const stamp = seg.readyStamp;
   let committed = 0;
   for (;;) {
-    const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
-    if (Atomics.load(i32, HEAD_INDEX) === tail) return committed; // SYNC head
+    const tail = loadAcquire(i32, TAIL_INDEX); // SYNC tail
+    if (loadAcquire(i32, HEAD_INDEX) === tail) return committed; // SYNC head
     const first = firstHeader(seg, tail);
     // SYNC ready: the stamp (SEQ_HI) is stored after the claim was written; the position in SEQ_LO
     // tells this lap's stamp from anything an earlier lap left there.
-    if (Atomics.load(i32, first + SEQ_HI) !== stamp || Atomics.load(i32, first + SEQ_LO) !== tail) return committed;
+    if (loadAcquire(i32, first + SEQ_HI) !== stamp || loadAcquire(i32, first + SEQ_LO) !== tail) return committed;
     if (Atomics.compareExchange(i32, first + SEQ_HI, stamp, mark) !== stamp) return committed; // its publisher took it
     publishTaken(seg, tail, first);
     committed++;

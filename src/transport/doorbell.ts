@@ -20,12 +20,10 @@
  */
 import { DOORBELL_PARKED_OFFSET, DOORBELL_RUNG_OFFSET, DOORBELL_SEQ_OFFSET } from "./session-layout.js";
 import { FENCE_FULL, READERS_PARKED_INDEX } from "./ring-layout.js";
-import { heavyBarrier } from "./fence.js";
+import { UNFENCED_PARK_MS, heavyBarrier } from "./fence.js";
 import type { SessionSegment } from "./session-segment.js";
 import type { WaitOps } from "./wait-ops.js";
 
-/** Longest park of a sleeper that could not issue the heavy barrier a watched topic needs. */
-const UNFENCED_PARK_MS = 1;
 
 /** The doorbell of one reading host (a worker thread, a process, or one standalone subscriber). */
 export class Doorbell {

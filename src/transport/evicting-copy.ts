@@ -10,6 +10,7 @@
  */
 import { FRAME_FLAG_PADDING, FRAME_HEADER_LENGTH, HEAD_INDEX, OLDEST_INDEX, TAIL_INDEX } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
+import { loadAcquire } from "./acquire.js";
 
 const HDR = FRAME_HEADER_LENGTH;
 
@@ -42,7 +43,7 @@ export class EvictingCopy {
     const mask = seg.mask;
     const capacity = seg.capacity;
     for (;;) {
-      const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
+      const tail = loadAcquire(i32, TAIL_INDEX); // SYNC tail
       if (cursor === tail) {
         this.cursor = cursor;
         return false;
@@ -81,6 +82,6 @@ export class EvictingCopy {
    */
   #lapped(cursor: number): boolean {
     const i32 = this.#seg.i32;
-    return ((Atomics.load(i32, OLDEST_INDEX) - cursor) | 0) > 0 || ((Atomics.load(i32, HEAD_INDEX) - cursor) >>> 0) > this.#seg.capacity;
+    return ((loadAcquire(i32, OLDEST_INDEX) - cursor) | 0) > 0 || ((loadAcquire(i32, HEAD_INDEX) - cursor) >>> 0) > this.#seg.capacity;
   }
 }

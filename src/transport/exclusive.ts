@@ -13,7 +13,7 @@
  */
 import { errors } from "../errors.js";
 import { DEAD_OWNER, recoverDeadClaims } from "./detach.js";
-import { heavyBarrier, mayCommitPlainly } from "./fence.js";
+import { heavyBarrier, mayStorePlainly } from "./fence.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 import {
   EXCLUSIVE_INDEX,
@@ -52,7 +52,7 @@ function othersFree(seg: TopicSegment, slot: number): boolean {
  */
 export function joinPublishers(seg: TopicSegment, slot: number): boolean {
   revokeExclusive(seg);
-  if (!mayCommitPlainly(seg.fence)) return false;
+  if (!mayStorePlainly(seg.fence)) return false;
   const head = Atomics.load(seg.i32, HEAD_INDEX);
   seg.i32[slotWord(seg, slot, PUB_CLAIM_START_OFFSET)] = head; // an intent covering nothing in flight
   seg.i32[slotWord(seg, slot, PUB_CLAIM_END_OFFSET)] = head;

@@ -1,21 +1,26 @@
 /**
- * Asymmetric fences: what lets a topic's lone publisher commit with plain stores. On x86-64 a plain
- * store is already a release store, but `Atomics.store` and `Atomics.compareExchange` are locked
- * instructions that wait for the core's store buffer to drain — on every frame, twice. The one race a
- * plain TAIL store opens (a reader announcing its park while the store sits in the buffer, see
- * "Fences" in RING_FORMAT.md) is closed from the reader's side, which parks rarely: it issues a
- * membarrier, a barrier on every CPU running the publishers, before its last look at TAIL.
+ * Asymmetric fences: what lets a topic's lone publisher commit, and its readers hand back space, with
+ * plain stores. On x86-64 a plain store is already a release store, but `Atomics.store` and
+ * `Atomics.compareExchange` are locked instructions that wait for the core's store buffer to drain
+ * (a publisher paid two per frame, a reader one per poll). The one race a plain store opens is the
+ * other side's park: a reader announcing its park while the publisher's TAIL store sits in the
+ * buffer, or a publisher announcing its wait for space while a reader's cursor store does ("Fences"
+ * in RING_FORMAT.md). Both parks are rare, so the side that parks closes the race: it issues a
+ * membarrier, a barrier on every CPU running the other threads, before its last look.
  *
  * The addon makes the system call. Without it, on another architecture, or with `ETHER_FENCE=full`,
  * topics are created with FENCE_FULL and every commit is fenced as before.
  *
  * @example
  *   const mode = fenceModeFor("threads");       // written into the topic header
- *   if (mayCommitPlainly(mode)) …               // a publisher may claim alone
- *   if (!heavyBarrier(mode)) timeout = 1;        // a reader about to park
+ *   if (mayStorePlainly(mode)) …                // a publisher may claim alone, a reader store its cursor
+ *   if (!heavyBarrier(mode)) timeout = 1;        // a reader or a blocked publisher about to park
  */
 import { loadNative } from "../native/load.js";
 import { FENCE_ASYMMETRIC_MACHINE, FENCE_ASYMMETRIC_PROCESS, FENCE_FULL } from "./ring-layout.js";
+
+/** Longest single park of a thread that could not issue the heavy barrier: a wake it relies on could be missed. */
+export const UNFENCED_PARK_MS = 1;
 
 /** Registration outcome for this process, per scope (index 0 process, 1 machine); undefined until tried. */
 const registered: (boolean | undefined)[] = [undefined, undefined];
@@ -50,8 +55,12 @@ export function fenceModeFor(transport: "threads" | "shm"): number {
   return machine ? FENCE_ASYMMETRIC_MACHINE : FENCE_ASYMMETRIC_PROCESS;
 }
 
-/** Whether a publisher in this thread may claim alone (plain stores) on a topic whose TOPIC_FENCE is `mode`. */
-export function mayCommitPlainly(mode: number): boolean {
+/**
+ * Whether this thread may make the stores the heavy barrier covers plainly (a lone publisher's HEAD and
+ * TAIL, a reader's cursor) on a topic whose TOPIC_FENCE is `mode`; registers this process for the
+ * barrier the first time.
+ */
+export function mayStorePlainly(mode: number): boolean {
   if (mode === FENCE_ASYMMETRIC_PROCESS) return register(false);
   if (mode === FENCE_ASYMMETRIC_MACHINE) return register(true);
   return false;

@@ -50,6 +50,7 @@ import { StallWatch, detachSubscriber, recoverDeadClaims } from "./detach.js";
 import { commitFrame, commitFramePlainly, commitReady, ringParkedReaders } from "./commit.js";
 import { parkForSpace } from "./space-wait.js";
 import { joinPublishers, leaveExclusive } from "./exclusive.js";
+import { loadAcquire } from "./acquire.js";
 
 const HDR = FRAME_HEADER_LENGTH;
 const BLOCK = POLICY_CODES.block;
@@ -180,7 +181,7 @@ export class Publisher {
     const capacity = this.#capacity;
     const record = (HDR + length + 7) & ~7;
     for (;;) {
-      const head = Atomics.load(i32, HEAD_INDEX);
+      const head = loadAcquire(i32, HEAD_INDEX);
       const remaining = capacity - (head & this.#mask);
       const pad = record > remaining ? remaining : 0;
       const end = (head + pad + record) | 0;
@@ -193,7 +194,7 @@ export class Publisher {
       i32[this.#intentStart] = head;
       i32[this.#intentEnd] = end;
       // Alone: a plain store (x86-64 keeps it after the intent; see exclusive.ts). Else by CAS.
-      const alone = Atomics.load(i32, EXCLUSIVE_INDEX) === this.#aloneMark;
+      const alone = loadAcquire(i32, EXCLUSIVE_INDEX) === this.#aloneMark;
       if (alone) i32[HEAD_INDEX] = end;
       else if (Atomics.compareExchange(i32, HEAD_INDEX, head, end) !== head) continue; // SYNC head
       this.#claimedAlone = alone;
@@ -240,12 +241,12 @@ export class Publisher {
     if (this.#claimedAlone && this.#stillAlone(end)) {
       commitFramePlainly(this.#seg, this.#frameAt, end);
       this.#lastEnd = end;
-      if (Atomics.load(i32, READERS_PARKED_INDEX) !== 0) ringParkedReaders(this.#seg); // SYNC parked (see fence.ts)
-    } else if (start === this.#lastEnd || Atomics.load(i32, TAIL_INDEX) === start || this.#markReady(start)) {
+      if (loadAcquire(i32, READERS_PARKED_INDEX) !== 0) ringParkedReaders(this.#seg); // SYNC parked (see fence.ts)
+    } else if (start === this.#lastEnd || loadAcquire(i32, TAIL_INDEX) === start || this.#markReady(start)) {
       commitFrame(this.#seg, this.#frameAt, end);
       this.#lastEnd = end;
-      if (Atomics.load(i32, HEAD_INDEX) !== end) commitReady(this.#seg, this.#takenMark); // claims after ours that are ready
-      if (Atomics.load(i32, READERS_PARKED_INDEX) !== 0) ringParkedReaders(this.#seg); // SYNC parked
+      if (loadAcquire(i32, HEAD_INDEX) !== end) commitReady(this.#seg, this.#takenMark); // claims after ours that are ready
+      if (loadAcquire(i32, READERS_PARKED_INDEX) !== 0) ringParkedReaders(this.#seg); // SYNC parked
     } else {
       this.#lastEnd = -1;
     }
@@ -262,7 +263,7 @@ export class Publisher {
   #stillAlone(end: number): boolean {
     const i32 = this.#i32;
     i32[this.#committing] = end;
-    return Atomics.load(i32, EXCLUSIVE_INDEX) === this.#aloneMark;
+    return loadAcquire(i32, EXCLUSIVE_INDEX) === this.#aloneMark;
   }
 
   /** Gives the publisher slot back. A pending loan is committed first so later publishers are not held. */
@@ -383,7 +384,7 @@ export class Publisher {
     const stamp = this.#seg.readyStamp;
     i32[stampAt - 1] = start; // SEQ_LO: the claim's position, so that no earlier lap's stamp passes for this one
     Atomics.store(i32, stampAt, stamp); // SYNC ready
-    const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
+    const tail = loadAcquire(i32, TAIL_INDEX); // SYNC tail
     if (tail === start) return Atomics.compareExchange(i32, stampAt, stamp, this.#takenMark) === stamp;
     // TAIL short of this claim: if it stays there (timed by the claims' own clock readings), the claim
     // at TAIL may be a dead publisher's.

@@ -8,8 +8,9 @@
  * @example
  *   if (Atomics.load(i32, WRITERS_WAITING_INDEX) !== 0) ringSpaceWaiters(seg, cursor);
  */
-import { SPACE_RUNG_INDEX, SPACE_SEQ_INDEX, TAIL_INDEX, WRITERS_WAITING_INDEX } from "./ring-layout.js";
+import { FENCE_FULL, SPACE_RUNG_INDEX, SPACE_SEQ_INDEX, TAIL_INDEX, WRITERS_WAITING_INDEX } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
+import { UNFENCED_PARK_MS, heavyBarrier } from "./fence.js";
 
 /**
  * A publisher parks until a reader rings or `timeoutMs` passes, unless `hasRoom()` says the space
@@ -22,8 +23,11 @@ export function parkForSpace(seg: TopicSegment, hasRoom: () => boolean, timeoutM
   Atomics.store(i32, SPACE_RUNG_INDEX, 0);
   Atomics.add(i32, WRITERS_WAITING_INDEX, 1); // SYNC writers-waiting
   try {
+    // Readers may store their cursors plainly (fence.ts): the heavy barrier makes a cursor a reader
+    // stored before it visible to hasRoom(), or that reader's next load of WRITERS_WAITING sees this park.
+    const timeout = seg.fence === FENCE_FULL || heavyBarrier(seg.fence) ? timeoutMs : Math.min(timeoutMs, UNFENCED_PARK_MS);
     if (hasRoom()) return true;
-    seg.waitOps.wait(i32, SPACE_SEQ_INDEX, seen, timeoutMs);
+    seg.waitOps.wait(i32, SPACE_SEQ_INDEX, seen, timeout);
     return false;
   } finally {
     Atomics.sub(i32, WRITERS_WAITING_INDEX, 1);

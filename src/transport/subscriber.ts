@@ -34,6 +34,8 @@ import { ringSpaceWaiters, wakeSpaceWaiters } from "./space-wait.js";
 import type { TopicSegment } from "./topic-segment.js";
 import { type TakenSlot, joinSlot, resumeSlot, storeExpectedSeq } from "./subscriber-slot.js";
 import { StallWatch } from "./detach.js";
+import { loadAcquire } from "./acquire.js";
+import { mayStorePlainly } from "./fence.js";
 import { EvictingCopy } from "./evicting-copy.js";
 import { type WaitAlias, type WaitStrategy, type WaitTuning, createWaitStrategy } from "./wait/wait-strategy.js";
 
@@ -77,6 +79,8 @@ export class Subscriber {
   readonly #f64: Float64Array;
   readonly #counters: number;
   readonly #cursorWord: number;
+  /** The cursor is stored plainly (fence.ts): a publisher parking for space issues the heavy barrier. */
+  readonly #plainCursor: boolean;
   readonly #view = new FrameView();
   /** Drop-oldest only: copies each frame out before it is handled (evicting-copy.ts). */
   readonly #copy: EvictingCopy | undefined;
@@ -127,6 +131,7 @@ export class Subscriber {
     this.#expectedSeq = taken.expectedSeq;
     this.#cursorWord = (seg.subTableOffset + this.slot * SUB_SLOT_LENGTH + SUB_CURSOR_OFFSET) >> 2;
     this.#cursor = Atomics.load(this.#i32, this.#cursorWord);
+    this.#plainCursor = mayStorePlainly(seg.fence);
     this.#knownTail = this.#cursor;
     this.#stall = new StallWatch(seg);
     this.#counters = (seg.countersOffset + subCountersOffset(seg.maxPublishers, this.slot)) >> 3;
@@ -143,7 +148,7 @@ export class Subscriber {
 
   /** True when a frame is waiting to be read. */
   hasData(): boolean {
-    return Atomics.load(this.#i32, TAIL_INDEX) !== this.#cursor; // SYNC tail
+    return loadAcquire(this.#i32, TAIL_INDEX) !== this.#cursor; // SYNC tail
   }
 
   /** This subscriber's counters: frames delivered and dropped, payload bytes, invalid messages. */
@@ -220,7 +225,7 @@ export class Subscriber {
     const seg = this.#seg;
     let cursor = this.#cursor;
     let tail = this.#knownTail;
-    if (cursor === tail) tail = this.#knownTail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
+    if (cursor === tail) tail = this.#knownTail = loadAcquire(i32, TAIL_INDEX); // SYNC tail
     while (cursor !== tail) {
       const remaining = seg.capacity - (cursor & seg.mask);
       if (remaining < HDR) {
@@ -298,7 +303,7 @@ export class Subscriber {
 
   #pollInPlace(handler: FrameHandler, limit = 0x7fffffff): number {
     const i32 = this.#i32;
-    const tail = Atomics.load(i32, TAIL_INDEX); // SYNC tail
+    const tail = loadAcquire(i32, TAIL_INDEX); // SYNC tail
     let cursor = this.#cursor;
     if (cursor === tail) {
       this.#foundNothing();
@@ -329,7 +334,7 @@ export class Subscriber {
           cursor = next;
           continue;
         }
-        if ((count & (CURSOR_PUBLISH_EVERY - 1)) === CURSOR_PUBLISH_EVERY - 1) Atomics.store(i32, this.#cursorWord, cursor);
+        if ((count & (CURSOR_PUBLISH_EVERY - 1)) === CURSOR_PUBLISH_EVERY - 1) this.#storeCursor(cursor);
         this.#present(view, u8, i32, h, length);
         cursor = next;
         count++;
@@ -376,6 +381,12 @@ export class Subscriber {
     if (this.#latency.due()) this.#latency.sample((words[h + 4]! >>> 0) + words[h + 5]! * TWO_POW_32);
   }
 
+  /** Hands publishers the space before `cursor`: a release store. */
+  #storeCursor(cursor: number): void {
+    if (this.#plainCursor) this.#i32[this.#cursorWord] = cursor; // SYNC cursor: a release store on x86-64 (fence.ts)
+    else Atomics.store(this.#i32, this.#cursorWord, cursor); // SYNC cursor
+  }
+
   /** Publishes the cursor (freeing the space before it) and counts the frames read, with any deferred ones. */
   #finish(cursor: number, count: number, bytes: number): void {
     this.#cursor = cursor;
@@ -386,12 +397,12 @@ export class Subscriber {
       this.#deferredBytes = 0;
     }
     if (this.#copy !== undefined) storeExpectedSeq(this.#seg, this.#cursorWord, this.#expectedSeq); // drop-oldest (the cursor is the slot's first word)
-    Atomics.store(this.#i32, this.#cursorWord, cursor); // SYNC cursor: frees the space
+    this.#storeCursor(cursor);
     if (count !== 0) {
       const f64 = this.#f64;
       f64[this.#counters + SUB_COUNTERS.delivered] = this.#delivered += count;
       f64[this.#counters + SUB_COUNTERS.bytes] = this.#bytes += bytes;
     }
-    if (Atomics.load(this.#i32, WRITERS_WAITING_INDEX) !== 0) ringSpaceWaiters(this.#seg, cursor); // SYNC writers-waiting
+    if (loadAcquire(this.#i32, WRITERS_WAITING_INDEX) !== 0) ringSpaceWaiters(this.#seg, cursor); // SYNC writers-waiting
   }
 }
