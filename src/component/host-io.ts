@@ -29,8 +29,15 @@ export interface LogPlace {
 
 /** What the runtime gives a host: topics, its doorbell, its wait strategy, and a log. */
 export interface HostIO {
-  /** The topic called `name`, attached in this thread. */
+  /** The topic (ring) called `name`, attached in this thread. */
   topic(name: string): Topic;
+  /**
+   * The rings a subscription to `topic` reads: one per publishing host when several hosts publish it
+   * (the runtime's lanes), else absent or `[topic]`.
+   */
+  readRings?(topic: string): readonly string[];
+  /** The ring this host publishes `topic` on (its own lane), if not the topic's own. */
+  writeRing?(topic: string): string;
   readonly doorbell: Doorbell;
   readonly wait: WaitAlias;
   log(level: "info" | "warn" | "error", message: string, place?: LogPlace): void;

@@ -41,6 +41,8 @@ interface Subscription {
   readonly target: object;
   readonly method: string;
   readonly topic: string;
+  /** The ring read: the topic's own, or one of its lanes. */
+  readonly ring: string;
   readonly sub: Subscriber;
   readonly decoder: DictDecoder;
   readonly schema: ZodType | undefined;
@@ -63,6 +65,9 @@ interface Tick {
 const MAX_PARK_MS = 100;
 /** Under continuous work a host still lets its event loop run this often (stop messages, timers). */
 const YIELD_EVERY_MS = 5;
+
+/** Most frames a host handles from one subscription before it looks at the next one (a multiple of the 64 releaseDeferred() batches). */
+const DRAIN_BATCH = 256;
 
 /** The argument of #call for methods called with none (`@start`, `@every`). */
 const NO_MESSAGE = Symbol("no message");
@@ -99,7 +104,7 @@ export class Host {
 
   /** The subscriber slot of every subscription (after start()), so a session can detach them if this host dies. */
   subscriptionSlots(): { topic: string; slot: number }[] {
-    return this.#subscriptions.map((s) => ({ topic: s.topic, slot: s.sub.slot }));
+    return this.#subscriptions.map((s) => ({ topic: s.ring, slot: s.sub.slot }));
   }
 
   /** The instances, by name (after start()). */
@@ -130,18 +135,13 @@ export class Host {
       }
       const meta = componentMeta(spec.Class);
       for (const s of meta.subs) {
-        const extra = io.subscriberOptions?.(this.#subscriptions.length, s.topic) ?? {};
-        const sub = io.topic(s.topic).subscriber({ doorbell: io.doorbell, wait: io.wait, ...extra });
-        this.#subscriptions.push({
-          spec,
-          instance: spec.name,
-          target,
-          method: s.method,
-          topic: s.topic,
-          sub,
-          decoder: new DictDecoder({ topic: s.topic }),
-          schema: s.schema,
-        });
+        for (const ring of io.readRings?.(s.topic) ?? [s.topic]) {
+          const extra = io.subscriberOptions?.(this.#subscriptions.length, ring) ?? {};
+          const sub = io.topic(ring).subscriber({ doorbell: io.doorbell, wait: io.wait, ...extra });
+          // A decoder per ring: it keeps views of the one buffer it reads.
+          const decoder = new DictDecoder({ topic: s.topic });
+          this.#subscriptions.push({ spec, instance: spec.name, target, method: s.method, topic: s.topic, ring, sub, decoder, schema: s.schema });
+        }
       }
       for (const e of meta.everys) {
         this.#ticks.push({ spec, instance: spec.name, target, method: e.method, periodMs: e.periodMs, due: 0 });
@@ -274,7 +274,7 @@ export class Host {
   #publish(topic: string, message: unknown, place: { instance: string; method: string }): void {
     let out = topic === this.#lastTopic ? this.#lastOut : this.#publishers.get(topic);
     if (out === undefined) {
-      const t = this.#io.topic(topic);
+      const t = this.#io.topic(this.#io.writeRing?.(topic) ?? topic);
       out = { pub: this.#io.publisherOwner === undefined ? t.publisher() : t.publisher(this.#io.publisherOwner), encoder: new DictEncoder({ topic }) };
       this.#publishers.set(topic, out);
     }
@@ -288,11 +288,16 @@ export class Host {
     }
   }
 
-  /** Handles every waiting frame of every subscription, in order per subscription. */
+  /**
+   * Handles the waiting frames of every subscription, in order per subscription, at most DRAIN_BATCH
+   * of each per call: a subscription whose publisher keeps up with its handler must not starve the
+   * others (a block publisher on one of those would time out) or the host's event loop.
+   */
   async #drain(): Promise<number> {
     let handled = 0;
     for (const s of this.#subscriptions) {
-      for (let frame = s.sub.hold(); frame !== undefined; frame = s.sub.hold()) {
+      let taken = 0;
+      for (let frame = s.sub.hold(); frame !== undefined; frame = ++taken < DRAIN_BATCH ? s.sub.hold() : undefined) {
         try {
           let message: Record<string, unknown>;
           try {

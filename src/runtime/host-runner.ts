@@ -63,6 +63,8 @@ export class HostRunner {
     const entries = instances.map((i) => i.watch as InstanceEntry);
     this.#host = new Host(instances, {
       topic: (name) => this.topic(name),
+      readRings: (topic) => spec.lanes?.[topic] ?? [topic],
+      writeRing: (topic) => spec.writeRings?.[topic] ?? topic,
       doorbell,
       wait: spec.wait,
       log: (level, message, place) => this.log(level, message, place),

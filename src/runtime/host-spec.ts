@@ -35,8 +35,12 @@ export interface HostSpec {
   readonly placement: Placement;
   readonly instances: readonly HostedInstanceSpec[];
   readonly registry: readonly RegistrySpec[];
-  /** Every topic of the session, by name. */
+  /** Every ring of the session, by name: each topic's, and the extra rings of topics with lanes (lanes.ts). */
   readonly topics: Readonly<Record<string, TopicHandle>>;
+  /** Topics several hosts publish: the rings a subscription to the topic reads (lanes.ts). */
+  readonly lanes?: Readonly<Record<string, readonly string[]>>;
+  /** Topics this host publishes on a ring of its own (lanes.ts): topic → ring. */
+  readonly writeRings?: Readonly<Record<string, string>>;
   readonly wait: WaitAlias;
   readonly logLevel: LogLevel;
   /** A restarted host: the subscriber slots of its predecessor, in subscription order, to resume. */

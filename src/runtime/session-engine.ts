@@ -16,7 +16,7 @@ import { DEAD_LETTER_TOPIC } from "../component/host.js";
 import { errors } from "../errors.js";
 import { namespace, sessionLine, setLogLevel } from "../log.js";
 import { nativeStatus, warnThreadsOnly } from "../native/load.js";
-import { SharedSpace, Topic, type TopicHandle } from "../transport/index.js";
+import { SharedSpace, Topic, type TopicHandle, type WaitAlias } from "../transport/index.js";
 import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
 import { TAIL_INDEX, SLOT_ACTIVE, SUB_CURSOR_OFFSET, SUB_SLOT_LENGTH, SUB_STATE_OFFSET } from "../transport/ring-layout.js";
 import { type SessionConfig, loadClass, loadConfig, topicSettings } from "./config/index.js";
@@ -27,11 +27,15 @@ import { type InstanceStatus, Supervisor } from "./supervisor.js";
 import { Resource } from "../lifecycle/index.js";
 import { registryMethods } from "./registry.js";
 import { didYouMean } from "./config/suggest.js";
+import { type TopicLanes, planLanes } from "./lanes.js";
+import { TopicReader } from "./topic-reader.js";
 
 const debug = namespace("session");
 
 /** How long shutdown waits for `@every` methods to stop and in-flight messages to be handled before it stops the hosts. */
 const DRAIN_DEADLINE_MS = 2000;
+/** Host key of the session's main-thread host (no instance name is empty). */
+const MAIN_HOST = "";
 /** Topic on which every instance state change is published: `{ host, instances, placement, from, to, reason, restarts, time }`. */
 export const LIFECYCLE_TOPIC = "ether/lifecycle";
 
@@ -66,7 +70,10 @@ export class SessionEngine {
   readonly id: string;
   readonly config: SessionConfig;
   readonly space: SharedSpace;
+  /** Every ring by name: each topic's own, and the lanes of topics several hosts publish. */
   readonly #handles: Record<string, TopicHandle>;
+  /** Topics several hosts publish: their rings and which host writes which (lanes.ts). */
+  readonly #lanes: ReadonlyMap<string, TopicLanes>;
   #supervisor: Supervisor | undefined;
   #state: "tapped" | "started" | "stopping" | "stopped" = "tapped";
   /** Publishes lifecycle records on ether/lifecycle from this thread. */
@@ -74,11 +81,12 @@ export class SessionEngine {
   /** The session's segments as a resource: ready from tap, unlinked by its cleanup at shutdown. */
   readonly #segments: Resource;
 
-  private constructor(config: SessionConfig, space: SharedSpace, handles: Record<string, TopicHandle>) {
+  private constructor(config: SessionConfig, space: SharedSpace, handles: Record<string, TopicHandle>, lanes: ReadonlyMap<string, TopicLanes>) {
     this.config = config;
     this.space = space;
     this.id = space.sessionId;
     this.#handles = handles;
+    this.#lanes = lanes;
     this.#lifecycle = lifecyclePublisher(space.topic(LIFECYCLE_TOPIC));
     this.#segments = new Resource("segments", { cleanup: () => space.close() });
     this.#segments.onTransition((e) => {
@@ -93,45 +101,55 @@ export class SessionEngine {
     setLogLevel(config.session.logLevel);
     for (const entry of config.registry) applyDecorators(await loadClass(entry.class), registryMethods(entry.methods));
     const used = new Set<string>();
+    /** Topic → keys of the hosts that publish it (every "main" instance shares one host). */
+    const writers = new Map<string, string[]>();
     for (const instance of config.instances) {
       const meta = componentMeta(await loadClass(instance.class));
       for (const s of meta.subs) used.add(s.topic);
-      for (const p of meta.pubs) used.add(p.topic);
+      for (const p of meta.pubs) {
+        used.add(p.topic);
+        const hosts = writers.get(p.topic) ?? [];
+        const host = hostKey(instance);
+        if (!hosts.includes(host)) hosts.push(host);
+        writers.set(p.topic, hosts);
+      }
     }
     warnUnusedTopics(config, used);
     const topics = new Set<string>([...Object.keys(config.topics), ...used]);
     topics.add(LOG_TOPIC);
     topics.add(DEAD_LETTER_TOPIC);
     topics.add(LIFECYCLE_TOPIC);
+    const lanes = planLanes(writers, topics);
     const processes = config.instances.filter((i) => i.placement === "process");
     if (!nativeStatus().available) warnThreadsOnly(); // once per thread: processes need the addon
     if (processes.length > 0 && !nativeStatus().available) {
       throw errors.nativeUnavailable(`instance "${processes[0]!.name}" has placement: process (${nativeStatus().reason})`);
     }
+    const rings = [...topics].flatMap((name) => (lanes.get(name)?.rings ?? [name]).map((ring) => ({ name, ring })));
     const space = SharedSpace.create({
       sessionId: randomUUID(),
       transport: processes.length > 0 ? "shm" : "threads",
-      maxTopics: Math.max(64, topics.size),
+      maxTopics: Math.max(64, rings.length),
     });
     const handles: Record<string, TopicHandle> = {};
     try {
-      for (const name of topics) {
+      for (const { name, ring } of rings) {
         const t = topicSettings(config, name);
         // A slow reader of the log must never stall a host: unless configured, the log drops its oldest lines (counted).
         const policy = (name === LOG_TOPIC || name === LIFECYCLE_TOPIC) && config.topics[name] === undefined ? "drop-oldest" : t.policy;
-        handles[name] = space.createTopic(name, {
+        handles[ring] = space.createTopic(ring, {
           capacity: t.capacity,
           maxFrame: t.maxFrame,
           policy,
           blockTimeoutMs: config.session.blockTimeoutMs,
         });
-        debug("session %s: topic %s (%d bytes, max frame %d, %s)", space.sessionId, name, t.capacity, t.maxFrame, policy);
+        debug("session %s: topic %s (%d bytes, max frame %d, %s)", space.sessionId, ring, t.capacity, t.maxFrame, policy);
       }
     } catch (error) {
       space.close();
       throw error;
     }
-    const engine = new SessionEngine(config, space, handles);
+    const engine = new SessionEngine(config, space, handles, lanes);
     await engine.#segments.start();
     return engine;
   }
@@ -145,8 +163,18 @@ export class SessionEngine {
       sessionId: this.id,
       registry: this.config.registry.map((r) => ({ class: r.class, methods: r.methods })),
       topics: this.#handles,
+      lanes: Object.fromEntries([...this.#lanes].map(([topic, l]) => [topic, l.rings])),
       wait: this.config.session.wait,
       logLevel: this.config.session.logLevel,
+    };
+    /** The rings a host writes instead of its topics' own (its lanes). */
+    const writeRings = (host: string): Record<string, string> => {
+      const own: Record<string, string> = {};
+      for (const [topic, l] of this.#lanes) {
+        const ring = l.writers.get(host);
+        if (ring !== undefined && ring !== topic) own[topic] = ring;
+      }
+      return own;
     };
     const supervisor = new Supervisor(this.space, (record) => this.#lifecycle.publish(record), this.config.session.startTimeoutMs);
     this.#supervisor = supervisor;
@@ -168,13 +196,16 @@ export class SessionEngine {
         hostName: i.name,
         placement: i.placement,
         instances: [spec(i)],
+        writeRings: writeRings(hostKey(i)),
         ...(slotOwner !== undefined ? { slotOwner } : {}),
         ...(publisherOwner !== undefined ? { publisherOwner } : {}),
       };
       supervisor.add(hostSpec, i.restart, i.handlerTimeoutMs);
     }
     const mains = instances.filter((i) => i.placement === "main");
-    if (mains.length > 0) supervisor.add({ ...base, hostName: "main", placement: "main", instances: mains.map(spec) }, mains[0]!.restart, 0);
+    if (mains.length > 0) {
+      supervisor.add({ ...base, hostName: "main", placement: "main", instances: mains.map(spec), writeRings: writeRings(MAIN_HOST) }, mains[0]!.restart, 0);
+    }
     try {
       await supervisor.launchAll();
     } catch (error) {
@@ -270,18 +301,45 @@ export class SessionEngine {
     }
   }
 
-  /** Handles of the session's topics (for tests and tools). */
+  /** Handle of a topic's own ring (for tests and tools). */
   topicHandle(name: string): TopicHandle {
     const h = this.#handles[name];
     if (h === undefined) throw errors.topicNotFound(name, this.id);
     return h;
   }
 
-  /** A topic attached in this thread (for tests and tools). */
+  /**
+   * A topic's own ring, attached in this thread (for tests and tools): publish into it from outside
+   * the session's instances. A topic several instances publish has a ring per publishing host: read
+   * it with subscribe(), which reads them all.
+   */
   topic(name: string): Topic {
     return this.space.topic(name);
   }
+
+  /** The rings of a topic: its own, then its lanes when several hosts publish it (lanes.ts). */
+  rings(name: string): readonly string[] {
+    if (this.#handles[name] === undefined) throw errors.topicNotFound(name, this.id);
+    return this.#lanes.get(name)?.rings ?? [name];
+  }
+
+  /**
+   * Reads every message of a topic from this thread, whichever instance published it (all its rings).
+   *
+   * @example
+   *   const results = engine.subscribe("result", { wait: "hybrid" });
+   *   while (results.wait(1000)) results.poll((f) => console.log(f.seq));
+   */
+  subscribe(name: string, options: { wait?: WaitAlias } = {}): TopicReader {
+    return new TopicReader(name, this.rings(name).map((ring) => this.space.topic(ring)), options.wait ?? "hybrid");
+  }
 }
+
+/** Key of the host that runs an instance: its name, or MAIN_HOST for every "main" instance (they share one host). */
+function hostKey(instance: InstanceConfig): string {
+  return instance.placement === "main" ? MAIN_HOST : instance.name;
+}
+
 
 /** Publishes lifecycle records from this thread (dict messages on ether/lifecycle). */
 function lifecyclePublisher(topic: Topic): { publish(message: object): void } {

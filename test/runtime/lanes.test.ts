@@ -1,0 +1,115 @@
+// A topic several hosts publish gets a ring per publishing host (src/runtime/lanes.ts). What users
+// rely on: every message reaches every subscriber, each publisher's in its order, whether the reader
+// is an instance or a tool reading from outside, and a publisher outside the instances still reaches
+// them. And a host reading several rings (or topics) does not let one busy ring starve the others.
+import { afterEach, test } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Ether } from "../../src/index.js";
+import { DictDecoder, DictEncoder, SCHEMA_DICT } from "../../src/frame/index.js";
+import { planLanes } from "../../src/runtime/lanes.js";
+import type { TopicReader } from "../../src/runtime/topic-reader.js";
+import { distPath } from "../helpers/paths.js";
+
+const cwd = distPath("test/runtime/fixtures");
+const C = (name: string): string => `./components.js#${name}`;
+let running: Ether | undefined;
+
+afterEach(async () => {
+  await running?.shutdown();
+  running = undefined;
+});
+
+async function session(config: object): Promise<Ether> {
+  running = new Ether();
+  await running.tap({ config, cwd });
+  return running;
+}
+
+/** Decoded messages of a reader until `count` arrived (or the hang guard fires). */
+async function collect(reader: TopicReader, count: number, limitMs = 30_000): Promise<Record<string, unknown>[]> {
+  const decoders = new Map<Uint8Array, DictDecoder>(); // one per ring buffer
+  const out: Record<string, unknown>[] = [];
+  const until = performance.now() + limitMs;
+  while (out.length < count && performance.now() < until) {
+    reader.poll((f) => {
+      let decoder = decoders.get(f.buffer);
+      if (decoder === undefined) decoders.set(f.buffer, (decoder = new DictDecoder()));
+      out.push(structuredClone(decoder.decode(f.buffer, f.offset, f.length)));
+    });
+    if (out.length < count) await sleep(2);
+  }
+  return out;
+}
+
+/** The n of each message with `tag`, in arrival order. */
+const numbersOf = (messages: Record<string, unknown>[], tag: string): unknown[] => messages.filter((m) => m.tag === tag).map((m) => m.n);
+const upTo = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
+
+test("planLanes: a ring per publishing host for topics with two or more, named clear of every other topic", () => {
+  const plan = planLanes(
+    new Map([
+      ["result", ["p2", "p4", "p8"]],
+      ["alone", ["p2"]],
+      ["x".repeat(127), ["a", "b"]],
+    ]),
+    new Set(["result", "result@2", "alone", "x".repeat(127)]),
+  );
+  assert.deepEqual(plan.get("result")?.rings, ["result", "result@3", "result@4"], "result@2 is a topic of its own");
+  assert.deepEqual([...plan.get("result")!.writers], [["p2", "result"], ["p4", "result@3"], ["p8", "result@4"]]);
+  assert.equal(plan.has("alone"), false, "one publisher: one ring");
+  assert.equal(plan.has("x".repeat(127)), false, "no room for a lane's name: one shared ring");
+});
+
+test("two sources on a thread and a process publish one topic: an instance and an outside reader get all of it, each source in order", { timeout: 90_000 }, async () => {
+  const count = 3000;
+  const ether = await session({
+    instances: {
+      a: { class_path: C("TaggedSource"), kwargs: { tag: "a", count } },
+      b: { class_path: C("TaggedSource"), kwargs: { tag: "b", count }, placement: "process" },
+      relay: { class_path: C("TagRelay") },
+    },
+  });
+  const engine = ether.engine!;
+  assert.deepEqual(engine.rings("tagged"), ["tagged", "tagged@2"]);
+  assert.deepEqual(engine.rings("tag-relayed"), ["tag-relayed"], "one publisher, one ring");
+  const tagged = engine.subscribe("tagged", { wait: "spin" });
+  const relayed = engine.subscribe("tag-relayed", { wait: "spin" });
+  await ether.start();
+  // A publisher outside the instances writes the topic's own ring; the relay reads it too.
+  const outside = engine.topic("tagged").publisher();
+  outside.publish(new DictEncoder().encode({ tag: "outside", n: 0 }), SCHEMA_DICT);
+  const seen = await collect(tagged, 2 * count + 1);
+  const passed = await collect(relayed, 2 * count + 1);
+  for (const [what, got] of [["outside reader", seen], ["relay", passed]] as const) {
+    assert.deepEqual(numbersOf(got, "a"), upTo(count), `${what}: a's messages, in order`);
+    assert.deepEqual(numbersOf(got, "b"), upTo(count), `${what}: b's messages, in order`);
+    assert.deepEqual(numbersOf(got, "outside"), [0], `${what}: the outside publisher's message`);
+  }
+  assert.equal(tagged.counts().delivered, 2 * count + 1);
+  outside.close();
+  tagged.close();
+  relayed.close();
+  const report = await ether.shutdown();
+  assert.equal(report.failed, false);
+});
+
+test("a host whose one subscription never runs dry still handles its others", { timeout: 90_000 }, async () => {
+  const floodCount = 20_000;
+  const ether = await session({
+    instances: {
+      flood: { class_path: C("Flood"), kwargs: { count: floodCount } },
+      nudge: { class_path: C("Nudge") },
+      reader: { class_path: C("FairReader") },
+    },
+    topics: { flood: { capacity: "64KiB" } },
+  });
+  const nudged = ether.engine!.subscribe("nudged", { wait: "spin" });
+  await ether.start();
+  const [answer] = await collect(nudged, 1, 60_000);
+  assert.ok(answer !== undefined, "the nudge was handled");
+  // The flood keeps the reader's first subscription full (each message takes it ~20 µs, the source
+  // publishes far faster): before, the reader stayed on it until the whole flood was read.
+  assert.ok((answer.floodSeen as number) < floodCount, `nudge handled after ${answer.floodSeen as number} of ${floodCount} flood messages`);
+  nudged.close();
+});
