@@ -2,29 +2,15 @@
 // rely on: every message reaches every subscriber, each publisher's in its order, whether the reader
 // is an instance or a tool reading from outside, and a publisher outside the instances still reaches
 // them. And a host reading several rings (or topics) does not let one busy ring starve the others.
-import { afterEach, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Ether } from "../../src/index.js";
 import { DictDecoder, DictEncoder, SCHEMA_DICT } from "../../src/frame/index.js";
 import { planLanes } from "../../src/runtime/lanes.js";
 import type { TopicReader } from "../../src/runtime/topic-reader.js";
-import { distPath } from "../helpers/paths.js";
+import { fixtureSessions } from "../helpers/sessions.js";
 
-const cwd = distPath("test/runtime/fixtures");
-const C = (name: string): string => `./components.js#${name}`;
-let running: Ether | undefined;
-
-afterEach(async () => {
-  await running?.shutdown();
-  running = undefined;
-});
-
-async function session(config: object): Promise<Ether> {
-  running = new Ether();
-  await running.tap({ config, cwd });
-  return running;
-}
+const { C, session } = fixtureSessions("test/runtime/fixtures");
 
 /** Decoded messages of a reader until `count` arrived (or the hang guard fires). */
 async function collect(reader: TopicReader, count: number, limitMs = 30_000): Promise<Record<string, unknown>[]> {

@@ -1,23 +1,15 @@
 // Sessions end to end: placement on threads, processes and the main thread with messages crossing
 // between them, a handler that throws, invalid messages to the dead letter, plain classes afterwards.
-import { afterEach, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Ether } from "../../src/index.js";
 import { DictDecoder } from "../../src/frame/index.js";
 import type { Subscriber } from "../../src/transport/index.js";
 import { listSegments, sessionPrefix } from "../../src/native/platform.js";
-import { distPath } from "../helpers/paths.js";
+import { fixtureSessions } from "../helpers/sessions.js";
 import { BeatCounter, Doubler, Metronome, SlowSink, Thrower } from "./fixtures/components.js";
 
-const cwd = distPath("test/runtime/fixtures");
-const C = (name: string): string => `./components.js#${name}`;
-let running: Ether | undefined;
-
-afterEach(async () => {
-  await running?.shutdown();
-  running = undefined;
-});
+const { C, session } = fixtureSessions("test/runtime/fixtures");
 
 /** Collects decoded messages of a topic until `count` arrived (or the hang guard fires). */
 async function collect(sub: Subscriber, count: number, limitMs = 20_000): Promise<Record<string, unknown>[]> {
@@ -29,12 +21,6 @@ async function collect(sub: Subscriber, count: number, limitMs = 20_000): Promis
     if (out.length < count) await sleep(2);
   }
   return out;
-}
-
-async function session(config: object): Promise<Ether> {
-  running = new Ether();
-  await running.tap({ config, cwd });
-  return running;
 }
 
 test("thread -> process -> thread: every message crosses both ways, in order", { timeout: 60_000 }, async () => {
