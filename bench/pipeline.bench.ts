@@ -79,7 +79,7 @@ async function etherTrial(o: TrialOptions): Promise<TrialValues> {
     cwd: COMPONENTS_DIR,
   });
   // Subscribed before start(), so the report cannot be published before this reader exists.
-  const reports = ether.engine!.topic(REPORT_TOPIC).subscriber({ wait: "spin" });
+  const reports = ether.engine!.subscribe(REPORT_TOPIC, { wait: "spin" });
   const decoder = new DictDecoder({ topic: REPORT_TOPIC });
   let report: CollectorReport | undefined;
   const read = (f: { buffer: Uint8Array; offset: number; length: number }): void => {

@@ -25,6 +25,7 @@ export type EtherErrorCode =
   | "ERR_ETHER_NATIVE_UNAVAILABLE"
   | "ERR_ETHER_SHM"
   | "ERR_ETHER_TOPIC_NOT_FOUND"
+  | "ERR_ETHER_TOPIC_HAS_LANES"
   | "ERR_ETHER_SESSION_IN_HOST"
   | "ERR_ETHER_INSTANCE_START"
   | "ERR_ETHER_START_TIMEOUT"
@@ -213,6 +214,14 @@ export const errors = {
       operation,
       name,
     });
+  },
+  topicHasLanes(topic: string, session: string, rings: readonly string[]): EtherError {
+    return new EtherError(
+      "ERR_ETHER_TOPIC_HAS_LANES",
+      `topic "${topic}" of session ${session} is published by several instances and has a ring for each (${rings.join(", ")}): ` +
+        `read it with engine.subscribe("${topic}"), count it with engine.stats("${topic}"), publish into it with engine.publisher("${topic}")`,
+      { topic, session },
+    );
   },
   topicNotFound(topic: string, session: string): EtherError {
     return new EtherError(

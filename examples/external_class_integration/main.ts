@@ -20,9 +20,8 @@ function configPath(): string {
 
 /** Waits until subscribers of `topic` have handled `count` messages, or `timeoutMs` passed; returns whether they have. */
 async function delivered(topic: string, count: number, timeoutMs: number): Promise<boolean> {
-  const counters = ether.engine!.topic(topic);
   const until = Date.now() + timeoutMs;
-  while (counters.stats().delivered < count) {
+  while (ether.engine!.stats(topic).delivered < count) {
     if (Date.now() > until) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

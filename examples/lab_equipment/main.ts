@@ -18,9 +18,8 @@ function configPath(): string {
 
 /** Waits until something was published on `topic`, or `timeoutMs` passed; returns whether it was. */
 async function firstMessage(topic: string, timeoutMs: number): Promise<boolean> {
-  const counters = ether.engine!.topic(topic);
   const until = Date.now() + timeoutMs;
-  while (counters.stats().published === 0) {
+  while (ether.engine!.stats(topic).published === 0) {
     if (Date.now() > until) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -30,7 +29,7 @@ async function firstMessage(topic: string, timeoutMs: number): Promise<boolean> 
 await ether.tap({ config: configPath() });
 await ether.start();
 const tripped = await firstMessage("safety/shutdown", TIMEOUT_MS);
-const readings = ether.engine!.topic("lab/temperature").stats().published;
+const readings = ether.engine!.stats("lab/temperature").published;
 const report = await ether.shutdown(); // drains first: the sensor gets the shutdown command
 if (tripped) console.log(`Experiment stopped by the safety interlock after ${readings} readings`);
 else console.error(`No safety shutdown within ${TIMEOUT_MS / 1000} s: is the heater on?`);

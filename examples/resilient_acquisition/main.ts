@@ -20,10 +20,9 @@ function configPath(): string {
 
 /** Waits until `count` distinct results were delivered to the sink, or the timeout. */
 async function allCalibrated(): Promise<boolean> {
-  const calibrated = ether.engine!.topic("daq/calibrated");
   const until = Date.now() + TIMEOUT_MS;
   // Each crash delivers its in-flight sample twice, so count deliveries beyond the samples by restarts.
-  while (calibrated.stats().delivered < SAMPLES + restarts()) {
+  while (ether.engine!.stats("daq/calibrated").delivered < SAMPLES + restarts()) {
     if (Date.now() > until) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

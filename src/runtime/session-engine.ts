@@ -16,7 +16,7 @@ import { DEAD_LETTER_TOPIC } from "../component/host.js";
 import { errors } from "../errors.js";
 import { namespace, sessionLine, setLogLevel } from "../log.js";
 import { nativeStatus, warnThreadsOnly } from "../native/load.js";
-import { SharedSpace, Topic, type TopicHandle, type WaitAlias } from "../transport/index.js";
+import { type Publisher, SharedSpace, Topic, type TopicHandle, type TopicStats, type WaitAlias } from "../transport/index.js";
 import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
 import { TAIL_INDEX, SLOT_ACTIVE, SUB_CURSOR_OFFSET, SUB_SLOT_LENGTH, SUB_STATE_OFFSET } from "../transport/ring-layout.js";
 import { type SessionConfig, loadClass, loadConfig, topicSettings } from "./config/index.js";
@@ -38,6 +38,20 @@ const DRAIN_DEADLINE_MS = 2000;
 const MAIN_HOST = "";
 /** Topic on which every instance state change is published: `{ host, instances, placement, from, to, reason, restarts, time }`. */
 export const LIFECYCLE_TOPIC = "ether/lifecycle";
+
+/** A topic's counters over all its rings (SessionEngine.stats). */
+export interface TopicTotals {
+  readonly name: string;
+  readonly published: number;
+  readonly bytes: number;
+  readonly rejected: number;
+  /** Frames handed to subscribers, summed over subscribers and rings. */
+  readonly delivered: number;
+  readonly dropped: number;
+  readonly invalid: number;
+  /** Each ring's counters: the topic's own first, then its lanes. */
+  readonly rings: readonly TopicStats[];
+}
 
 /** What shutdown() reports. */
 export interface ShutdownReport {
@@ -309,12 +323,41 @@ export class SessionEngine {
   }
 
   /**
-   * A topic's own ring, attached in this thread (for tests and tools): publish into it from outside
-   * the session's instances. A topic several instances publish has a ring per publishing host: read
-   * it with subscribe(), which reads them all.
+   * A topic attached in this thread (for tests and tools). A topic that several instances publish has
+   * a ring per publishing host (lanes.ts) and no single Topic: for it this throws
+   * ERR_ETHER_TOPIC_HAS_LANES, pointing to subscribe(), stats() and publisher(), which work for every topic.
    */
   topic(name: string): Topic {
+    const lanes = this.#lanes.get(name);
+    if (lanes !== undefined) throw errors.topicHasLanes(name, this.id, lanes.rings);
     return this.space.topic(name);
+  }
+
+  /** A publisher into a topic from this thread (into its own ring, when it has lanes). Close it when done. */
+  publisher(name: string): Publisher {
+    if (this.#handles[name] === undefined) throw errors.topicNotFound(name, this.id);
+    return this.space.topic(name).publisher();
+  }
+
+  /**
+   * A topic's counters over all its rings: the totals, and each ring's own stats (`rings`).
+   *
+   * @example
+   *   const { published, delivered } = engine.stats("result");
+   */
+  stats(name: string): TopicTotals {
+    const rings = this.rings(name).map((ring) => this.space.stats(ring));
+    const sum = (key: "published" | "bytes" | "rejected" | "delivered" | "dropped" | "invalid"): number => rings.reduce((n, r) => n + r[key], 0);
+    return {
+      name,
+      published: sum("published"),
+      bytes: sum("bytes"),
+      rejected: sum("rejected"),
+      delivered: sum("delivered"),
+      dropped: sum("dropped"),
+      invalid: sum("invalid"),
+      rings,
+    };
   }
 
   /** The rings of a topic: its own, then its lanes when several hosts publish it (lanes.ts). */

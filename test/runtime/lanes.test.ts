@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DictDecoder, DictEncoder, SCHEMA_DICT } from "../../src/frame/index.js";
 import { planLanes } from "../../src/runtime/lanes.js";
+import type { EtherError } from "../../src/errors.js";
 import type { TopicReader } from "../../src/runtime/topic-reader.js";
 import { fixtureSessions } from "../helpers/sessions.js";
 
@@ -59,11 +60,13 @@ test("two sources on a thread and a process publish one topic: an instance and a
   const engine = ether.engine!;
   assert.deepEqual(engine.rings("tagged"), ["tagged", "tagged@2"]);
   assert.deepEqual(engine.rings("tag-relayed"), ["tag-relayed"], "one publisher, one ring");
+  // No single ring stands for the topic: reading one would silently miss the other sources.
+  assert.throws(() => engine.topic("tagged"), (e: EtherError) => e.code === "ERR_ETHER_TOPIC_HAS_LANES" && /engine\.subscribe\("tagged"\)/.test(e.message));
   const tagged = engine.subscribe("tagged", { wait: "spin" });
   const relayed = engine.subscribe("tag-relayed", { wait: "spin" });
   await ether.start();
   // A publisher outside the instances writes the topic's own ring; the relay reads it too.
-  const outside = engine.topic("tagged").publisher();
+  const outside = engine.publisher("tagged");
   outside.publish(new DictEncoder().encode({ tag: "outside", n: 0 }), SCHEMA_DICT);
   const seen = await collect(tagged, 2 * count + 1);
   const passed = await collect(relayed, 2 * count + 1);
@@ -73,6 +76,9 @@ test("two sources on a thread and a process publish one topic: an instance and a
     assert.deepEqual(numbersOf(got, "outside"), [0], `${what}: the outside publisher's message`);
   }
   assert.equal(tagged.counts().delivered, 2 * count + 1);
+  const totals = engine.stats("tagged");
+  assert.equal(totals.published, 2 * count + 1, "counted over both rings");
+  assert.deepEqual(totals.rings.map((r) => r.name), ["tagged", "tagged@2"]);
   outside.close();
   tagged.close();
   relayed.close();
