@@ -133,6 +133,7 @@ export class SessionEngine {
     topics.add(LOG_TOPIC);
     topics.add(DEAD_LETTER_TOPIC);
     topics.add(LIFECYCLE_TOPIC);
+    for (const topic of writers.keys()) if (!topicSettings(config, topic).lanes) writers.delete(topic); // one shared ring asked for
     const lanes = planLanes(writers, topics);
     const processes = config.instances.filter((i) => i.placement === "process");
     if (!nativeStatus().available) warnThreadsOnly(); // once per thread: processes need the addon

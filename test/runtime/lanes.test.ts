@@ -105,3 +105,22 @@ test("a host whose one subscription never runs dry still handles its others", { 
   assert.ok((answer.floodSeen as number) < floodCount, `nudge handled after ${answer.floodSeen as number} of ${floodCount} flood messages`);
   nudged.close();
 });
+
+test("lanes: false keeps one shared ring, in which both sources' messages still all arrive in order", { timeout: 60_000 }, async () => {
+  const count = 500;
+  const ether = await session({
+    instances: {
+      a: { class_path: C("TaggedSource"), kwargs: { tag: "a", count } },
+      b: { class_path: C("TaggedSource"), kwargs: { tag: "b", count } },
+    },
+    topics: { tagged: { lanes: false } },
+  });
+  const engine = ether.engine!;
+  assert.deepEqual(engine.rings("tagged"), ["tagged"]);
+  const tagged = engine.subscribe("tagged", { wait: "spin" });
+  await ether.start();
+  const seen = await collect(tagged, 2 * count);
+  assert.deepEqual(numbersOf(seen, "a"), upTo(count));
+  assert.deepEqual(numbersOf(seen, "b"), upTo(count));
+  tagged.close();
+});

@@ -88,7 +88,7 @@ function buildTopic(name: string, raw: RawTopic | null, issues: ConfigIssue[]): 
       });
     }
   }
-  return Object.freeze({ name, capacity, maxFrame, policy: raw?.policy ?? "block" });
+  return Object.freeze({ name, capacity, maxFrame, policy: raw?.policy ?? "block", lanes: raw?.lanes ?? true });
 }
 
 /** Applies defaults and cross-key checks; problems are pushed to `issues`. */

@@ -40,7 +40,7 @@ export function capacityFor(maxFrame: number): number {
 
 /** Settings of a topic the config does not mention. */
 export function defaultTopicSettings(name: string): TopicSettings {
-  return Object.freeze({ name, capacity: kDefaultTopicCapacity, maxFrame: defaultMaxFrame(kDefaultTopicCapacity), policy: "block" });
+  return Object.freeze({ name, capacity: kDefaultTopicCapacity, maxFrame: defaultMaxFrame(kDefaultTopicCapacity), policy: "block", lanes: true });
 }
 
 /** The settings of `topic`: as configured under `topics:`, else the defaults. */

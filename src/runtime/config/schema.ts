@@ -56,7 +56,7 @@ const KINDS = {
   registryEntry: { keys: ["methods"], example: "{ methods: { process_data: { ether_sub: {} } } }", later: {} },
   registryMethod: { keys: ["ether_sub", "ether_pub"], example: "{ ether_sub: { topic: data } }", later: {} },
   decoratorArgs: { keys: ["topic"], example: "{ topic: data }", later: {} },
-  topic: { keys: ["capacity", "max_frame", "policy"], example: "{ capacity: 4MiB, policy: block }", later: {} },
+  topic: { keys: ["capacity", "max_frame", "policy", "lanes"], example: "{ capacity: 4MiB, policy: block }", later: {} },
 } as const satisfies Record<string, { keys: readonly string[]; example: string; later: Record<string, string> }>;
 
 type Kind = keyof typeof KINDS;
@@ -189,6 +189,7 @@ const topicSchema = strict("topic", {
   capacity: sizeIn("capacity", 1, MAX_CAPACITY).optional(),
   max_frame: sizeIn("max_frame", 1, MAX_CAPACITY).optional(),
   policy: oneOf(POLICIES, "policy", "block").optional(),
+  lanes: z.boolean({ error: (iss) => `lanes must be true or false, got ${describeValue(iss.input)}` }).optional(),
 });
 
 function mapOf<T extends z.ZodType>(what: string, value: T, example: string) {

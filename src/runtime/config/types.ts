@@ -116,6 +116,11 @@ export interface TopicSettings {
   readonly maxFrame: number;
   /** Default `block`. */
   readonly policy: TopicPolicy;
+  /**
+   * A ring per publishing host when several hosts publish the topic (default true); false keeps one
+   * shared ring, in which frames of all publishers are in one order (runtime/lanes.ts).
+   */
+  readonly lanes: boolean;
 }
 
 /** A validated session config. */

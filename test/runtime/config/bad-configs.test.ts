@@ -61,6 +61,7 @@ const CASES: readonly BadCase[] = [
   { file: "duplicate-instance.yaml", line: 5, col: 3, keyPath: "instances.processor", says: /^duplicate key "processor" \(first at line 2\); instance names must be unique; rename one$/ },
   { file: "unknown-placement.yaml", line: 4, col: 16, keyPath: "instances.processor.placement", says: /^"threads" is not a placement; use one of thread \(the default\), process, main \(did you mean "thread"\?\)$/ },
   { file: "unknown-policy.yaml", line: 7, col: 13, keyPath: "topics.data.policy", says: /^"drop_oldest" is not a policy; use one of block \(the default\), drop-oldest, reject \(did you mean "drop-oldest"\?\)$/ },
+  { file: "lanes-not-boolean.yaml", line: 6, col: 12, keyPath: "topics.data.lanes", says: /^lanes must be true or false, got the string "no-thanks"$/ },
   { file: "capacity-ambiguous.yaml", line: 5, col: 21, keyPath: "topics.data.capacity", says: /^"4MB" is ambiguous \(powers of 1000 or of 1024\?\); write "4MiB"/ },
   { file: "capacity-not-a-size.yaml", line: 6, col: 15, keyPath: "topics.data.capacity", says: /^"large" is not a size; write a number of bytes or a size like "64KiB"/ },
   { file: "capacity-too-large.yaml", line: 6, col: 15, keyPath: "topics.data.capacity", says: /^capacity must be from 1 byte to 1GiB, got 2GiB$/ },

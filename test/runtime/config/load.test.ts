@@ -53,12 +53,12 @@ test("explicit settings are kept and converted: sizes to bytes, durations to ms,
   assert.equal(instance(config, "collector").placement, "main");
   assert.deepEqual(instance(config, "filter").kwargs, { cutoff: 10, bands: [1, 2, 3] });
 
-  assert.deepEqual({ ...config.topics["data"] }, { name: "data", capacity: 4 << 20, maxFrame: 1 << 20, policy: "drop-oldest" });
+  assert.deepEqual({ ...config.topics["data"] }, { name: "data", capacity: 4 << 20, maxFrame: 1 << 20, policy: "drop-oldest", lanes: false });
   // 3000 bytes asked: the ring is built with 4 KiB, and the config says so.
-  assert.deepEqual({ ...config.topics["processed_data"] }, { name: "processed_data", capacity: 4096, maxFrame: 4096 / 4 - 32, policy: "block" });
-  assert.deepEqual({ ...config.topics["big"] }, { name: "big", capacity: 1 << 30, maxFrame: 256 << 20, policy: "reject" });
+  assert.deepEqual({ ...config.topics["processed_data"] }, { name: "processed_data", capacity: 4096, maxFrame: 4096 / 4 - 32, policy: "block", lanes: true });
+  assert.deepEqual({ ...config.topics["big"] }, { name: "big", capacity: 1 << 30, maxFrame: 256 << 20, policy: "reject", lanes: true });
   // `ether/log:` with nothing under it: the defaults.
-  assert.deepEqual({ ...config.topics["ether/log"] }, { name: "ether/log", capacity: 1 << 20, maxFrame: (1 << 20) / 4 - 32, policy: "block" });
+  assert.deepEqual({ ...config.topics["ether/log"] }, { name: "ether/log", capacity: 1 << 20, maxFrame: (1 << 20) / 4 - 32, policy: "block", lanes: true });
 });
 
 test("registry entries: classes loaded, methods checked, default topics ClassName.methodName", async () => {
@@ -90,7 +90,7 @@ test("defaults: a config with one instance is fully defaulted", async () => {
   assert.deepEqual(only!.kwargs, {});
   assert.deepEqual(config.registry, []);
   assert.deepEqual(Object.keys(config.topics), []);
-  assert.deepEqual({ ...topicSettings(config, "anything") }, { name: "anything", capacity: 1 << 20, maxFrame: (1 << 20) / 4 - 32, policy: "block" });
+  assert.deepEqual({ ...topicSettings(config, "anything") }, { name: "anything", capacity: 1 << 20, maxFrame: (1 << 20) / 4 - 32, policy: "block", lanes: true });
   // A topic named like an Object.prototype member is still "not configured".
   assert.equal(topicSettings(config, "constructor").capacity, 1 << 20);
 });
@@ -98,7 +98,7 @@ test("defaults: a config with one instance is fully defaulted", async () => {
 test("a topic given only max_frame gets a ring sized for it (four frames, like the default); an explicit capacity stays", async () => {
   const base = { instances: { p: { class_path: "lib.processors.DataProcessor" } } };
   const config = await loadConfig({ ...base, topics: { frames: { max_frame: "4MiB" }, small: { max_frame: "1KiB" }, fixed: { capacity: "64MiB", max_frame: "4MiB" } } }, { cwd: fixtureProject });
-  assert.deepEqual({ ...topicSettings(config, "frames") }, { name: "frames", capacity: 16 << 20, maxFrame: 4 << 20, policy: "block" });
+  assert.deepEqual({ ...topicSettings(config, "frames") }, { name: "frames", capacity: 16 << 20, maxFrame: 4 << 20, policy: "block", lanes: true });
   assert.equal(topicSettings(config, "small").capacity, 1 << 20, "never below the default ring");
   assert.equal(topicSettings(config, "fixed").capacity, 64 << 20);
 });
@@ -148,7 +148,7 @@ test("an object config: class paths relative to cwd, same validation and default
   // The caller's objects are copied, not frozen.
   assert.ok(!Object.isFrozen(kwargs) && !Object.isFrozen(kwargs.nested));
   assert.ok(Object.isFrozen(instance(config, "p4").kwargs));
-  assert.deepEqual({ ...config.topics["result"] }, { name: "result", capacity: 65536, maxFrame: 65536 / 4 - 32, policy: "reject" });
+  assert.deepEqual({ ...config.topics["result"] }, { name: "result", capacity: 65536, maxFrame: 65536 / 4 - 32, policy: "reject", lanes: true });
 });
 
 test("a relative YAML path is read from options.cwd", async () => {
