@@ -39,16 +39,8 @@ const MAIN_HOST = "";
 /** Topic on which every instance state change is published: `{ host, instances, placement, from, to, reason, restarts, time }`. */
 export const LIFECYCLE_TOPIC = "ether/lifecycle";
 
-/** A topic's counters over all its rings (SessionEngine.stats). */
-export interface TopicTotals {
-  readonly name: string;
-  readonly published: number;
-  readonly bytes: number;
-  readonly rejected: number;
-  /** Frames handed to subscribers, summed over subscribers and rings. */
-  readonly delivered: number;
-  readonly dropped: number;
-  readonly invalid: number;
+/** A topic's counters over all its rings (SessionEngine.stats): each total summed over the rings. */
+export interface TopicTotals extends Omit<TopicStats, "publishers" | "subscribers"> {
   /** Each ring's counters: the topic's own first, then its lanes. */
   readonly rings: readonly TopicStats[];
 }
