@@ -376,7 +376,6 @@ function hostKey(instance: InstanceConfig): string {
   return instance.placement === "main" ? MAIN_HOST : instance.name;
 }
 
-
 /** Publishes lifecycle records from this thread (dict messages on ether/lifecycle). */
 function lifecyclePublisher(topic: Topic): { publish(message: object): void } {
   const pub = topic.publisher();
