@@ -26,6 +26,7 @@ import { createWaitStrategy } from "../transport/index.js";
 import type { HostCounts, HostedInstance, HostIO } from "./host-io.js";
 import { type InstanceContext, bindInstance, unbindInstance } from "./context.js";
 import { componentMeta } from "./metadata.js";
+import { callAsHost } from "./publish-wrapper.js";
 import { validateMessage } from "./validation.js";
 import type { ZodType } from "zod";
 
@@ -39,6 +40,8 @@ interface Subscription {
   readonly spec: HostedInstance;
   readonly instance: string;
   readonly target: object;
+  /** The context the target is bound to. */
+  readonly ctx: InstanceContext;
   readonly method: string;
   readonly topic: string;
   /** The ring read: the topic's own, or one of its lanes. */
@@ -52,6 +55,7 @@ interface Tick {
   readonly spec: HostedInstance;
   readonly instance: string;
   readonly target: object;
+  readonly ctx: InstanceContext;
   readonly method: string;
   readonly periodMs: number;
   due: number;
@@ -80,6 +84,8 @@ export class Host {
   readonly #specs: readonly HostedInstance[];
   readonly #io: HostIO;
   readonly #targets = new Map<string, object>();
+  /** The context each instance (by name) is bound to. */
+  readonly #contexts = new Map<string, InstanceContext>();
   readonly #subscriptions: Subscription[] = [];
   readonly #ticks: Tick[] = [];
   readonly #publishers = new Map<string, { pub: Publisher; encoder: DictEncoder }>();
@@ -127,7 +133,9 @@ export class Host {
         throw errors.instanceStart(spec.name, `new ${spec.Class.name}(kwargs)`, error);
       }
       this.#targets.set(spec.name, target);
-      bindInstance(target, this.#contextFor(spec.name));
+      const ctx = this.#contextFor(spec.name);
+      this.#contexts.set(spec.name, ctx);
+      bindInstance(target, ctx);
       try {
         await initializeInstance(target); // the user's own hook: open devices, load models; a throw fails the start
       } catch (error) {
@@ -140,11 +148,11 @@ export class Host {
           const sub = io.topic(ring).subscriber({ doorbell: io.doorbell, wait: io.wait, ...extra });
           // A decoder per ring: it keeps views of the one buffer it reads.
           const decoder = new DictDecoder({ topic: s.topic });
-          this.#subscriptions.push({ spec, instance: spec.name, target, method: s.method, topic: s.topic, ring, sub, decoder, schema: s.schema });
+          this.#subscriptions.push({ spec, instance: spec.name, target, ctx, method: s.method, topic: s.topic, ring, sub, decoder, schema: s.schema });
         }
       }
       for (const e of meta.everys) {
-        this.#ticks.push({ spec, instance: spec.name, target, method: e.method, periodMs: e.periodMs, due: 0 });
+        this.#ticks.push({ spec, instance: spec.name, target, ctx, method: e.method, periodMs: e.periodMs, due: 0 });
       }
     }
     this.#strategy = createWaitStrategy(io.wait, io.doorbell, () => this.#hasWork());
@@ -165,7 +173,7 @@ export class Host {
         // shutdown's drain. An async one runs on beside the host's loop rather than holding back the
         // instance's @sub and @every methods until it ends; a failure that must end the host (a
         // fail-on-error instance) ends it at the loop's next turn.
-        const pending = this.#call(spec, target, s.method, NO_MESSAGE, undefined, false);
+        const pending = this.#call(spec, target, this.#contexts.get(spec.name)!, s.method, NO_MESSAGE, undefined, false);
         pending?.catch((error: unknown) => {
           this.#failure ??= error;
           this.#io.doorbell.ring();
@@ -315,7 +323,7 @@ export class Host {
             message = checked.value as Record<string, unknown>;
           }
           this.counts.delivered++;
-          const pending = this.#call(s.spec, s.target, s.method, message, s.topic);
+          const pending = this.#call(s.spec, s.target, s.ctx, s.method, message, s.topic);
           if (pending !== undefined) {
             s.sub.flush(); // the frames before this one are done: hand their space back before waiting
             await pending;
@@ -344,7 +352,7 @@ export class Host {
       if (t.due <= now) t.due = now + t.periodMs - ((now - t.due) % t.periodMs);
       this.counts.ticks++;
       ran++;
-      const pending = this.#call(t.spec, t.target, t.method, NO_MESSAGE, undefined);
+      const pending = this.#call(t.spec, t.target, t.ctx, t.method, NO_MESSAGE, undefined);
       if (pending !== undefined) await pending;
     }
     return ran;
@@ -356,13 +364,12 @@ export class Host {
    * HandlerFailure). Returns a promise only when the method returned one, so that sync handlers
    * cost no microtask. `watched`: tell the instance's watch (the watchdog's and the drain's view).
    */
-  #call(spec: HostedInstance, target: object, method: string, message: unknown, topic: string | undefined, watched = true): Promise<void> | undefined {
+  #call(spec: HostedInstance, target: object, ctx: InstanceContext, method: string, message: unknown, topic: string | undefined, watched = true): Promise<void> | undefined {
     const watch = watched ? spec.watch : undefined;
     watch?.enterHandler();
     let result: unknown;
     try {
-      const fn = (target as Record<string, (m?: unknown) => unknown>)[method]!;
-      result = message === NO_MESSAGE ? fn.call(target) : fn.call(target, message);
+      result = callAsHost(target, ctx, method, message, message !== NO_MESSAGE);
     } catch (error) {
       watch?.leaveHandler();
       this.#handlerFailed(error, spec, method, topic);

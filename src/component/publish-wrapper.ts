@@ -32,6 +32,13 @@ import { skip } from "./skip.js";
 export interface WrapState {
   readonly original: Function;
   readonly record: MethodRecord;
+  /**
+   * What the bound wrapper does with the method's result once it is the instance's effective
+   * implementation: publishes it (after it settles, for a promise) and returns what the caller gets.
+   * A host that calls `original` itself for the method `instance[method]` resolves to hands the result
+   * here, and skips the look-ups a call from anywhere needs (~20 ns of a ~250 ns handler call).
+   */
+  readonly settle: (ctx: InstanceContext, self: object, result: unknown) => unknown;
 }
 
 /**
@@ -112,12 +119,16 @@ export function makePublishWrapper(original: Function, record: MethodRecord): Fu
     if (ctx === undefined) return call.apply(this, arguments as unknown as unknown[]);
     const result = call.apply(this, arguments as unknown as unknown[]);
     const self = this as object;
-    if (record.pubs.length === 0) return result;
     const proto = Object.getPrototypeOf(self) as Record<string, unknown> | null;
     if (proto !== effectiveOn) {
       if (proto?.[method] !== wrapper) return result; // reached through super.method(): the override publishes
       effectiveOn = proto;
     }
+    return settle(ctx, self, result);
+  };
+
+  function settle(ctx: InstanceContext, self: object, result: unknown): unknown {
+    if (record.pubs.length === 0) return result;
     if (isThenable(result)) {
       return Promise.resolve(result).then((value) => {
         const published = publishValue(ctx, self, value);
@@ -126,11 +137,26 @@ export function makePublishWrapper(original: Function, record: MethodRecord): Fu
     }
     const published = publishValue(ctx, self, result);
     return isThenable(published) ? published.then(() => result) : result;
-  };
+  }
+
   Object.defineProperty(wrapper, "name", { value: original.name, configurable: true });
   Object.defineProperty(wrapper, "length", { value: original.length, configurable: true });
-  Object.defineProperty(wrapper, WRAP, { value: Object.freeze({ original, record } satisfies WrapState) });
+  Object.defineProperty(wrapper, WRAP, { value: Object.freeze({ original, record, settle } satisfies WrapState) });
   return wrapper;
+}
+
+/**
+ * @internal How a host calls `target[method]`, an instance bound to `ctx`, with `message` (none when
+ * `hasMessage` is false). For a @pub method it calls the original and settles the result as the
+ * wrapper would (the method the instance resolves is its effective implementation), skipping the
+ * look-ups a call from anywhere needs.
+ */
+export function callAsHost(target: object, ctx: InstanceContext, method: string, message: unknown, hasMessage: boolean): unknown {
+  const fn = (target as Record<string, (m?: unknown) => unknown>)[method]!;
+  const state = wrapState(fn);
+  if (state === undefined) return hasMessage ? fn.call(target, message) : fn.call(target);
+  const original = state.original as (m?: unknown) => unknown;
+  return state.settle(ctx, target, hasMessage ? original.call(target, message) : original.call(target));
 }
 
 /**

@@ -309,3 +309,28 @@ test("a thread host that dies is detached from its topics: block publishers do n
   assert.equal(ether.engine!.topic("numbers").faults().detachedSubscribers, 1);
   assert.equal((await ether.shutdown()).failed, true);
 });
+
+test("what a @sub @pub handler returns is published as a direct call would: undefined as {}, skip as nothing, a mistake as a handler error, a promise once settled, an override once", { timeout: 60_000 }, async () => {
+  const ether = await session({
+    instances: {
+      source: { class_path: C("Source"), kwargs: { count: 7 } },
+      picky: { class_path: C("Picky") },
+      asyncPicky: { class_path: C("AsyncPicky") },
+      derived: { class_path: C("DerivedPicker") },
+    },
+  });
+  const picked = ether.engine!.topic("picked").subscriber({ wait: "spin" });
+  const asyncPicked = ether.engine!.topic("async-picked").subscriber({ wait: "spin" });
+  const based = ether.engine!.topic("based").subscriber({ wait: "spin" });
+  await ether.start();
+  assert.deepEqual(await collect(based, 7), Array.from({ length: 7 }, (_, n) => ({ n, by: "derived" })));
+  assert.deepEqual(await collect(asyncPicked, 4), [{ n: 0 }, { n: 2 }, { n: 4 }, { n: 6 }]);
+  assert.deepEqual(await collect(picked, 3), [{}, { n: 2 }, { n: 6 }]);
+  // Once the three handlers have taken all 7 numbers, nothing more was published than that.
+  const engine = ether.engine!;
+  for (const until = performance.now() + 20_000; engine.stats("numbers").delivered < 21 && performance.now() < until; ) await sleep(5);
+  assert.equal(engine.stats("numbers").delivered, 21);
+  assert.deepEqual(["picked", "async-picked", "based"].map((t) => engine.stats(t).published), [3, 4, 7], "skip and the mistake publish nothing; the override publishes once");
+  const report = await ether.shutdown();
+  assert.equal(report.handlerErrors, 1, "returning a string is a mistake, logged and counted");
+});
