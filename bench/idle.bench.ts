@@ -91,6 +91,8 @@ export const scenario: Scenario = {
       name: "idle-cpu",
       what: "one parked subscriber, no traffic, %cpu of the process over the idle window; baseline = a worker that only sleeps",
       impls: [{ name: "ether" }, { name: "ether-hybrid", fullOnly: true }, { name: "baseline" }],
+      // Each trial sits through its idle window: two quick repeats keep the quick run under a minute.
+      quick: { repeats: 2 },
       goals: [
         {
           label: "ether (park) - baseline < 1 %cpu",

@@ -159,6 +159,29 @@ function runTrial(t: PlannedTrial): Promise<TrialOutcome> {
 }
 
 /**
+ * The spinning round trip between the two cores (raw-sab's rtt-spin, a short trial), in µs, or NaN
+ * if it failed. This VM has two modes that last minutes to hours: ~0.3 µs (fast) and ~1.4 µs (slow,
+ * the cores far apart); every figure that moves cache lines between cores follows it, and peers
+ * follow it by other factors, so a run prints it at its start and end.
+ */
+async function probeCrossCore(): Promise<number> {
+  const opts: TrialOptions = { quick: true, warmMs: 30, measureMs: 100, idleMs: 1000 };
+  const outcome = await runTrial({ suite: "rtt", case: "rtt-spin", impl: "raw-sab", opts, expectCores: 2 });
+  return outcome.ok ? (outcome.values?.["us"] ?? NaN) : NaN;
+}
+
+/** A probe's result, or why there is none. */
+const fmtProbe = (us: number): string => (Number.isFinite(us) ? `${us.toFixed(2)} µs` : "not measured (the probe failed)");
+
+/** Which mode of this VM the probes say the run saw. */
+function probeMode(...us: number[]): string {
+  const seen = us.filter(Number.isFinite).map((x) => (x < 0.7 ? "fast" : "slow"));
+  const modes = [...new Set(seen)];
+  if (modes.length === 0) return "mode unknown";
+  return modes.length === 1 ? `this VM's ${modes[0]} mode` : "both modes of this VM";
+}
+
+/**
  * Removes the shm segments a finished trial process left behind (a cross-process trial names them
  * after its pid, see `procSessionId`); normally there are none. Returns their names.
  */
@@ -252,7 +275,7 @@ async function main(): Promise<void> {
     return;
   }
   const opts: TrialOptions = args.quick
-    ? { quick: true, warmMs: 80, measureMs: 220, idleMs: 2000 }
+    ? { quick: true, warmMs: 60, measureMs: 160, idleMs: 1000 }
     : { quick: false, warmMs: 200, measureMs: 700, idleMs: 5000 };
   const repeats = args.repeats ?? (args.quick ? 3 : 5);
   const quickOf = (def: (typeof selected)[number]["def"]) => (args.quick ? def.quick : undefined);
@@ -307,6 +330,8 @@ async function main(): Promise<void> {
       `), ` +
       `node ${process.version}, ${cpus().length} cpus`,
   );
+  const probeAtStart = await probeCrossCore();
+  console.error(`cross-core round trip (raw-sab, spinning) at the start: ${fmtProbe(probeAtStart)}, ${probeMode(probeAtStart)}`);
   const values = new Map<string, { suite: string; case: string; impl: string; metric: Metric; values: number[]; cores: number[] }>();
   const failures: string[] = [];
   const warnings = new Set<string>();
@@ -430,6 +455,11 @@ async function main(): Promise<void> {
     for (const w of warnings) console.log(`- ${w}`);
   }
   if (retried > 0) console.log(`\n${retried} starved trial(s) were run again`);
+  const probeAtEnd = await probeCrossCore();
+  console.log(
+    `\ncross-core round trip (raw-sab, spinning): ${fmtProbe(probeAtStart)} at the start, ${fmtProbe(probeAtEnd)} at the end: ` +
+      `${probeMode(probeAtStart, probeAtEnd)} (~0.3 µs fast, ~1.4 µs slow); figures that move cache lines between the cores follow it`,
+  );
   console.log(`\nwrote ${args.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   if (failures.length > 0) {
     console.log(`\n${failures.length} trial(s) failed:`);
