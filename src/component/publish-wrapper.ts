@@ -154,7 +154,8 @@ export function makePublishWrapper(original: Function, record: MethodRecord): Fu
 export function callAsHost(target: object, ctx: InstanceContext, method: string, message: unknown, hasMessage: boolean): unknown {
   const fn = (target as Record<string, (m?: unknown) => unknown>)[method]!;
   const state = wrapState(fn);
-  if (state === undefined) return hasMessage ? fn.call(target, message) : fn.call(target);
+  // A wrapper made by an older copy of this module (two versions in one process) has no settle().
+  if (state?.settle === undefined) return hasMessage ? fn.call(target, message) : fn.call(target);
   const original = state.original as (m?: unknown) => unknown;
   return state.settle(ctx, target, hasMessage ? original.call(target, message) : original.call(target));
 }
