@@ -117,15 +117,33 @@ export function resolveClassRef(specifier: string, options: ResolveClassOptions)
 
 let tsxRegistered: Promise<void> | undefined;
 
-/** Registers tsx's ESM hooks once, so TypeScript modules import (in this thread). */
+/**
+ * Registers tsx's hooks once, so TypeScript modules import (in this thread): the ESM hooks, and the
+ * CommonJS ones for a .ts file in a package without `"type": "module"` (npm init's default), which
+ * tsx compiles to CommonJS even when it is written with import/export.
+ */
 export function registerTsx(): Promise<void> {
-  tsxRegistered ??= import("tsx/esm/api").then((tsx) => {
+  tsxRegistered ??= Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]).then(([esm, cjs]) => {
     // Stack traces and decoration-site errors then point at lines of the user's .ts, not at the
     // JavaScript tsx made of it.
     process.setSourceMapsEnabled(true);
-    tsx.register();
+    esm.register();
+    cjs.register();
   });
   return tsxRegistered;
+}
+
+/**
+ * The exports of a module as import() gave them, or, for a CommonJS module, its module.exports:
+ * import() puts that under `default`, and names only what Node's static analysis of the source
+ * found, which misses the exports of modules compiled from import/export (tsx's, marked __esModule),
+ * whose default export then is module.exports.default.
+ */
+function exportTable(ns: Record<string, unknown>, exportName: string): Record<string, unknown> {
+  const cjs = ns.default as Record<string, unknown> | null | undefined;
+  if (cjs === null || (typeof cjs !== "object" && typeof cjs !== "function")) return ns;
+  if (cjs.__esModule === true || (!Object.hasOwn(ns, exportName) && Object.hasOwn(cjs, exportName))) return cjs;
+  return ns;
 }
 
 /** Names of the methods on a class's prototype chain (not Object's), for messages and checks. */
@@ -219,6 +237,7 @@ export async function importClass(classRef: ClassRef): Promise<ComponentClass> {
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new ConfigProblem(`cannot load ${classRef.module}: ${message}`, { cause });
   }
+  ns = exportTable(ns, classRef.exportName);
   if (!Object.hasOwn(ns, classRef.exportName)) {
     const names = Object.keys(ns).sort();
     const listed = names.length === 0 ? "it exports nothing" : `its exports: ${names.join(", ")}`;

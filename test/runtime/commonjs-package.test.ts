@@ -1,0 +1,55 @@
+// A user's TypeScript components in a package of "type": "commonjs" (what npm init writes), written
+// with import/export as TypeScript users do: tsx compiles them to CommonJS. They load by class path
+// (named and default exports) and run on a thread, in a process and on the main thread.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Ether } from "../../src/index.js";
+import { DictDecoder } from "../../src/frame/index.js";
+import { resolveClass } from "../../src/runtime/config/index.js";
+import { projectRoot } from "../helpers/paths.js";
+
+/** The fixture package, read from the source tree: its package.json says "type": "commonjs". */
+const packageDir = join(projectRoot, "test", "runtime", "fixtures", "commonjs-package");
+
+test("class paths into a commonjs package's .ts: named and default exports load as classes", { timeout: 60_000 }, async () => {
+  const dirs = { baseDir: packageDir, projectRoot: packageDir };
+  assert.equal((await resolveClass("./components.ts#Counter", dirs).load()).name, "Counter");
+  assert.equal((await resolveClass("./components.ts#default", dirs).load()).name, "Squarer");
+  await assert.rejects(resolveClass("./components.ts#Countr", dirs).load(), /has no export "Countr" \(did you mean "Counter"\?\); its exports: Counter, default$/);
+});
+
+const WHERE = { thread: "a worker thread", process: "a child process", main: "the main thread" } as const;
+
+for (const placement of ["thread", "process", "main"] as const) {
+  test(`a commonjs package's .ts components run on ${WHERE[placement]}`, { timeout: 60_000 }, async () => {
+    const ether = new Ether();
+    try {
+      await ether.tap({
+        config: {
+          instances: {
+            counter: { class_path: "./components.ts#Counter", kwargs: { count: 5 } },
+            squarer: { class_path: "./components.ts#default", placement },
+          },
+        },
+        cwd: packageDir,
+      });
+      const squares = ether.engine!.topic("cjs/squares").subscriber({ wait: "spin" });
+      await ether.start();
+      const decoder = new DictDecoder();
+      const got: Record<string, unknown>[] = [];
+      const until = performance.now() + 20_000;
+      while (got.length < 5 && performance.now() < until) {
+        squares.poll((f) => got.push(structuredClone(decoder.decode(f.buffer, f.offset, f.length))));
+        await sleep(2);
+      }
+      assert.deepEqual(got.map((m) => m.square), [0, 1, 4, 9, 16]);
+      const here = got.every((m) => m.pid === process.pid && m.thread === 0);
+      assert.equal(here, placement === "main", `squared on the ${placement}`);
+      assert.equal((await ether.shutdown()).failed, false);
+    } finally {
+      await ether.shutdown();
+    }
+  });
+}
