@@ -28,6 +28,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === "run") return run(rest);
+  if (command === "doctor" && (rest[0] === "--help" || rest[0] === "-h")) {
+    console.log("usage: ether doctor\n\nReports what this machine offers Ether (worker threads, the native addon, /dev/shm, process topics) and why not.");
+    return 0;
+  }
   if (command === "doctor" && rest.length === 0) return doctor();
   console.error(`ether: unknown command or arguments: ${argv.join(" ")}\n\n${USAGE}`);
   return 2;

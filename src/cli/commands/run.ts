@@ -11,8 +11,18 @@ import { sessionLine } from "../../log.js";
 import { parseDuration } from "../../runtime/config/index.js";
 import { Ether } from "../../runtime/session.js";
 
+const USAGE = `usage: ether run <config.yaml> [--duration 5s]
+
+Runs the session the YAML file describes until the duration passes or SIGINT/SIGTERM arrives, then
+shuts it down cleanly (a second SIGINT exits at once). Exit code 0: everything stopped cleanly;
+1: a host failed or a handler threw; 2: bad usage or a config error (file:line:col and key path).`;
+
 /** Runs the command; resolves with the exit code. */
 export async function run(args: readonly string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   let config: string | undefined;
   let durationMs: number | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -27,12 +37,12 @@ export async function run(args: readonly string[]): Promise<number> {
       durationMs = parsed.value;
     } else if (config === undefined && !arg.startsWith("-")) config = arg;
     else {
-      console.error(`ether run: unexpected argument "${arg}"\nusage: ether run <config.yaml> [--duration 5s]`);
+      console.error(`ether run: unexpected argument "${arg}"\n${USAGE.split("\n")[0]}`);
       return 2;
     }
   }
   if (config === undefined) {
-    console.error("usage: ether run <config.yaml> [--duration 5s]");
+    console.error(USAGE);
     return 2;
   }
   const ether = new Ether();
