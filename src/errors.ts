@@ -184,8 +184,8 @@ export const errors = {
     return new EtherError(
       "ERR_ETHER_SESSION_IN_HOST",
       `ether.tap() called inside host "${host}" of a running session: the module that defines a component also starts ` +
-        `a session, and the host that runs the component imported it again (running its top-level code). Move the ` +
-        `component classes into their own module and import them from the script that starts the session`,
+        `a session, and the host that runs the component imported it again (running its top-level code). Start the ` +
+        `session only outside hosts (if (!ether.inHost) main()), or move the component classes into their own module`,
       { host },
     );
   },

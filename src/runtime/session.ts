@@ -53,6 +53,19 @@ export class Ether {
     return this.#engine?.status() ?? [];
   }
 
+  /**
+   * True in a realm that runs components for a session (a host's worker thread or child process).
+   * Hosts import the modules that define their components, running their top-level code: a script
+   * that defines components and also starts the session guards the start with it, as a Python
+   * script does with `if __name__ == "__main__"`.
+   *
+   * @example
+   *   if (!ether.inHost) await main();
+   */
+  get inHost(): boolean {
+    return hostOfThisRealm() !== undefined;
+  }
+
   /** The current session's id, or undefined before tap(). */
   get sessionId(): string | undefined {
     return this.#engine?.id;

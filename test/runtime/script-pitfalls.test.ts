@@ -33,6 +33,15 @@ for (const placement of ["thread", "process"]) {
   });
 }
 
+for (const placement of ["thread", "process"]) {
+  test(`a component module that starts its session under if (!ether.inHost): its ${placement} host imports it without starting another`, { timeout: 90_000 }, () => {
+    const { status, out } = runScript("guarded-by-in-host.js", placement);
+    assert.equal(status, 0, out);
+    assert.match(out, /in host: false; messages: 3; session done: failed=false/);
+    assert.doesNotMatch(out, /ERR_ETHER_SESSION_IN_HOST|failed:/);
+  });
+}
+
 test("a decorator mistake in a .ts component names the line in the .ts, not in the code tsx made of it", { timeout: 60_000 }, async () => {
   // A project of the user's kind: an ESM package without a tsconfig.json, so that tsx puts its
   // decorator helpers on the first line of what it runs (where the mistake was reported, at 1:3464).
