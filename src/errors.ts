@@ -7,6 +7,13 @@
  *   throw errors.frameTooLarge("camera", 9_000_000, 4_194_304);
  */
 
+/** The smallest power of two of bytes that holds `length`, as a config size (512, 64KiB, 4MiB). */
+function roomFor(length: number): string {
+  let size = 1;
+  while (size < length) size *= 2;
+  return size >= 1 << 20 ? `${size / (1 << 20)}MiB` : size >= 1024 ? `${size / 1024}KiB` : String(size);
+}
+
 /** Codes of every error Ether raises. */
 export type EtherErrorCode =
   | "ERR_ETHER_LAYOUT"
@@ -110,7 +117,8 @@ export const errors = {
   frameTooLarge(topic: string, length: number, maxFrame: number): EtherError {
     return new EtherError(
       "ERR_ETHER_FRAME_TOO_LARGE",
-      `frame of ${length} bytes exceeds max_frame=${maxFrame}${topicPlace(topic)}; raise the topic's max_frame`,
+      `frame of ${length} bytes exceeds max_frame=${maxFrame}${topicPlace(topic)}; raise the topic's max_frame ` +
+        `(in a session's config: topics.${topic.replace(/@\d+$/, "")}.max_frame: ${roomFor(length)})`,
       { topic, length, maxFrame },
     );
   },

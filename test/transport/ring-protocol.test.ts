@@ -140,7 +140,7 @@ for (const { transport: kind } of TRANSPORTS) {
       const pub = topic.publisher();
       assert.throws(() => pub.publish(new Uint8Array(101)), (e: EtherError) => {
         assert.equal(e.code, "ERR_ETHER_FRAME_TOO_LARGE");
-        assert.match(e.message, /101 bytes exceeds max_frame=100 \(topic "t"\)/);
+        assert.match(e.message, /101 bytes exceeds max_frame=100 \(topic "t"\); raise the topic's max_frame \(in a session's config: topics\.t\.max_frame: 128\)$/);
         return true;
       });
       assert.equal(word(topic, L.TOPIC_HEAD_OFFSET), 0);
