@@ -1,9 +1,10 @@
 // The hybrid wait strategy's phases, with a doorbell that records instead of sleeping: spin, then nap,
 // then park; a real batch starts over; polls that keep pace frame by frame lead to a nap, never a park;
-// naps grow while each one ends with a batch waiting, and shrink back when one does not.
+// naps grow while each one ends with a batch waiting, and shrink back when one does not; in such a
+// heavy stream the reader naps at its first empty poll.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SMALL_BATCH, SMALL_BATCH_SPINS, createWaitStrategy } from "../../src/transport/wait/wait-strategy.js";
+import { SMALL_BATCH, SMALL_BATCH_SPINS, STREAM_SPINS, createWaitStrategy } from "../../src/transport/wait/wait-strategy.js";
 import type { Doorbell } from "../../src/transport/doorbell.js";
 
 const SPINS = 64;
@@ -35,12 +36,13 @@ test("hybrid spins, then naps (within its budget), then parks", () => {
   assert.deepEqual(log, ["nap", "nap", "nap", "nap", "park", "park"], "4 naps of 0.05 ms, then parks");
 });
 
-test("a real batch starts over with spinning", () => {
+test("a real batch found while spinning starts the spinning over", () => {
   const { doorbell, log } = recorder();
   const s = hybrid(doorbell);
-  while (!s.idle(0));
+  for (let i = 0; i < SPINS - 2; i++) assert.equal(s.idle(0), false);
   assert.equal(s.idle(SMALL_BATCH), false);
   for (let i = 0; i < SPINS - 1; i++) assert.equal(s.idle(0), false, "spinning again");
+  assert.equal(s.idle(0), true, "then naps");
   assert.equal(log.length, 1);
 });
 
@@ -71,6 +73,26 @@ test("a nap that ends with a batch waiting makes the next one twice as long, up 
   assert.deepEqual(naps, [0.05, 0.1, 0.2, 0.2, 0.2, 0.05]);
 });
 
+test("in a heavy stream (a nap found a batch) the reader naps at its first empty poll; a thin nap brings the spinning back", () => {
+  const { doorbell, log } = recorder();
+  const s = hybrid(doorbell);
+  while (!s.idle(0)); // spins, then the first nap
+  assert.equal(s.idle(SMALL_BATCH * 4), false, "a batch was waiting after the nap: a heavy stream");
+  let spins = 0;
+  while (!s.idle(0)) spins++;
+  assert.equal(spins, STREAM_SPINS - 1, "naps at its first empty poll");
+  assert.equal(s.idle(SMALL_BATCH), false, "the stream goes on");
+  for (let i = 0; i < 3; i++) assert.equal(s.idle(3), false, "polls with a few frames never wait");
+  assert.equal(s.idle(0), true, "the first empty poll naps");
+  assert.equal(s.idle(SMALL_BATCH), false, "a batch again");
+  assert.equal(s.idle(0), true, "nap");
+  assert.equal(s.idle(SMALL_BATCH - 1), false, "this nap found less than a batch: the stream thinned");
+  spins = 0;
+  while (!s.idle(0)) spins++;
+  assert.equal(spins, SPINS - 2 - SMALL_BATCH_SPINS, "spins again before the next nap (the empty poll and the thin one counted)");
+  assert.deepEqual(log, ["nap", "nap", "nap", "nap", "nap"]);
+});
+
 test("the nap budget is time: long naps reach the park sooner", () => {
   const { doorbell, log } = recorder();
   const s = hybrid(doorbell);
@@ -79,8 +101,9 @@ test("the nap budget is time: long naps reach the park sooner", () => {
     s.idle(SMALL_BATCH); // the naps grow to 0.2 ms
   }
   log.length = 0;
-  while (!s.idle(0));
-  for (let i = 0; i < 2; i++) s.idle(0);
+  while (!s.idle(0)); // in the stream: naps at once, 0.2 ms
+  while (!s.idle(0)); // that nap found nothing: spins once more, then parks
+  s.idle(0);
   assert.deepEqual(log, ["nap", "park", "park"], "one 0.2 ms nap spends the 0.2 ms budget");
 });
 

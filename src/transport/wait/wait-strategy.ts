@@ -15,7 +15,13 @@
  *   meanwhile without a reader on its line); a poll that finds a real batch resets the count.
  *   A nap after which a real batch was waiting means a heavy stream: the next nap is twice as long
  *   (up to `napMaxMs`), since waking more often would only cost context switches (each one a timer and
- *   a VM exit here) while the batches stay big; a nap that finds less goes back to `napMs`.
+ *   a VM exit here) while the batches stay big; a nap that finds less goes back to `napMs`. In such a
+ *   stream the reader also naps at the first poll that finds nothing (STREAM_SPINS instead of
+ *   `spins`): spinning there only reads frames one by one off the publisher's lines and takes CPU
+ *   that the publisher and the other readers need, while the latency is the nap's anyway. A nap that
+ *   finds less than a batch ends that: the reader spins its `spins` again before the next nap. One
+ *   publisher on this 2-core VM, six alternating rounds: four hybrid readers 5.0 -> 6.5 M frames/s
+ *   at the publisher (+13 to +68 % per round), one reader 8.5 -> 9.1 M.
  * - `park`: parks at once; uses no CPU while idle, and a publisher pays a wake for every burst.
  *
  * @example
@@ -67,6 +73,8 @@ export interface WaitTuning {
 export const SMALL_BATCH = 16;
 /** `hybrid`: how many idle spins such a poll counts as. */
 export const SMALL_BATCH_SPINS = 16;
+/** `hybrid`: spins before a nap while the last nap ended with a batch waiting (a heavy stream): none. */
+export const STREAM_SPINS = 1;
 
 /** Builds the strategy named `alias`. `doorbell` is required for hybrid and park. */
 export function createWaitStrategy(
@@ -101,10 +109,14 @@ export function createWaitStrategy(
   let nap = baseNap;
   /** The last call napped: this call's work tells how much came in meanwhile. */
   let napped = false;
+  /** Spins before the next nap: `spins`, or STREAM_SPINS while the last nap found a batch. */
+  let spinLimit = spins;
   const step = (workCount: number, timeoutMs?: number): WaitStep => {
     if (napped) {
       napped = false;
-      nap = workCount >= SMALL_BATCH ? Math.min(maxNap, nap * 2) : baseNap;
+      const stream = workCount >= SMALL_BATCH;
+      nap = stream ? Math.min(maxNap, nap * 2) : baseNap;
+      spinLimit = stream ? Math.min(spins, STREAM_SPINS) : spins;
     }
     if (workCount >= SMALL_BATCH) {
       idleCount = 0;
@@ -116,7 +128,7 @@ export function createWaitStrategy(
       napSpent = 0;
       return "go";
     }
-    if (++idleCount < spins) return "go";
+    if (++idleCount < spinLimit) return "go";
     if (napSpent < napBudget) {
       const ms = timeoutMs === undefined || timeoutMs < 0 ? nap : Math.min(nap, timeoutMs);
       napSpent += nap;
