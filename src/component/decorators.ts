@@ -142,6 +142,7 @@ export function start(): MethodDecorator {
     if (record.start) fail("the method is already @start");
     if (record.subs.length > 0) fail("the method is already @sub; a method is called either with messages (@sub) or on its own (@start, @every)");
     record.start = true;
+    record.startOrigin = "decorator";
   };
 }
 
@@ -167,6 +168,7 @@ export function every(period: Period): MethodDecorator {
     if (record.periodMs !== undefined) fail("the method is already @every (one period per method)");
     if (record.subs.length > 0) fail("the method is already @sub; a method is called either with messages (@sub) or on its own (@start, @every)");
     record.periodMs = parsePeriod(period);
+    record.periodOrigin = "decorator";
   };
 }
 

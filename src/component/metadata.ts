@@ -139,6 +139,10 @@ export interface MethodRecord {
   readonly pubs: DeclaredPub[];
   start: boolean;
   periodMs: number | undefined;
+  /** Who declared `start` (undefined while it is false): registry declarations are replaced when it applies again. */
+  startOrigin: Origin | undefined;
+  /** Who declared `periodMs` (undefined while there is none). */
+  periodOrigin: Origin | undefined;
   /** Name of the class that declares this record, once known (see `resolveOwners`). */
   owner: string | undefined;
   /** `pubs` with default topics filled in, cached; reset to undefined whenever `pubs` changes. */
@@ -165,7 +169,7 @@ export function ownRecord(metadata: object): ClassRecord {
 export function methodRecord(record: ClassRecord, method: string): MethodRecord {
   let m = record.methods.get(method);
   if (m === undefined) {
-    m = { method, subs: [], pubs: [], start: false, periodMs: undefined, owner: undefined, resolvedPubs: undefined };
+    m = { method, subs: [], pubs: [], start: false, periodMs: undefined, startOrigin: undefined, periodOrigin: undefined, owner: undefined, resolvedPubs: undefined };
     record.methods.set(method, m);
   }
   return m;

@@ -1,12 +1,16 @@
 /**
- * The YAML `registry:` section: the same declarations as `@sub`/`@pub`, applied to a class whose
- * source the user cannot edit.
+ * The YAML `registry:` section: the same declarations as `@sub`, `@pub`, `@start` and `@every`,
+ * applied to a class whose source the user cannot edit.
  *
  * ```yaml
  * registry:
  *   ./vendor/filters.js#LowPass:
  *     methods:
  *       filter: { ether_sub: { topic: raw }, ether_pub: { topic: smooth } }
+ *   ./vendor/thermometer.js#Thermometer:
+ *     methods:
+ *       read: { ether_every: 100ms, ether_pub: { topic: temperature } }   # or { hz: 10 }, or { period: 100ms }
+ *       connect: { ether_start: {} }
  * ```
  *
  * Semantics (decided here, relied on by the runtime):
@@ -20,7 +24,9 @@
  * - Every listed method is wrapped, even one that only subscribes: the class then owns the method, so a
  *   `@pub` base implementation it inherits does not publish behind the registry's back.
  * - Applying again replaces what earlier calls declared (and never wraps twice); declarations made by
- *   decorators in the class body are kept, and the same topic declared both ways counts once.
+ *   decorators in the class body are kept, and the same topic (or `@start`, or the same period)
+ *   declared both ways counts once. A method is called either with messages (`ether_sub`) or on its
+ *   own (`ether_start`, `ether_every`), as with the decorators, and has one period.
  * - Default topics are `ClassName.method` with this class's name, as if the class body had decorated it.
  * - Every method is checked before anything changes: a missing method is ERR_ETHER_REGISTRY_METHOD
  *   naming the class and listing its methods (with a camelCase hint for the seed's snake_case names).
@@ -40,6 +46,7 @@ import {
 } from "./metadata.js";
 import { installMethod, makePublishWrapper, wrapState } from "./publish-wrapper.js";
 import { TOPIC_NAME_MAX_LENGTH } from "../transport/session-layout.js";
+import { parsePeriod, periodProblem, show, type Period } from "./period.js";
 
 /**
  * Arguments of one registry decorator; `null` (YAML `ether_sub:` with no value) means the default topic.
@@ -58,9 +65,14 @@ export type RegistryDecoratorArgs = { readonly topic?: string | undefined } | nu
 export interface RegistryMethodSpec {
   readonly ether_sub?: RegistryDecoratorArgs | undefined;
   readonly ether_pub?: RegistryDecoratorArgs | undefined;
+  /** As `@start()`: called once when the session starts. `{}` or null. */
+  readonly ether_start?: Readonly<Record<string, never>> | null | undefined;
+  /** As `@every(period)`: a period (`"100ms"`, `250`, `{ hz: 10 }`) or `{ period }`. */
+  readonly ether_every?: Period | { readonly period: Period } | undefined;
 }
 
-const SPEC_KEYS: readonly string[] = ["ether_sub", "ether_pub"];
+const SPEC_KEYS: readonly string[] = ["ether_sub", "ether_pub", "ether_start", "ether_every"];
+const ON_ITS_OWN = "a method is called either with messages (ether_sub, @sub) or on its own (ether_start, ether_every, @start, @every)";
 const ARG_KEYS: readonly string[] = ["topic"];
 const EMPTY_OPTIONS = Object.freeze({});
 const encoder = new TextEncoder();
@@ -69,6 +81,8 @@ interface Plan {
   readonly method: string;
   readonly subTopics: readonly (string | undefined)[];
   readonly pubTopics: readonly (string | undefined)[];
+  readonly start: boolean;
+  readonly periodMs: number | undefined;
 }
 
 /**
@@ -96,12 +110,17 @@ export function applyDecorators(Class: Function, methods: Readonly<Record<string
   const record = ownRecord(ownMetadata(Class));
   for (const p of plans) {
     const m = methodRecord(record, p.method);
-    if (p.subTopics.length > 0 && (m.start || m.periodMs !== undefined)) {
-      throw errors.invalidOption(
-        `registry ${Class.name}.${p.method}`,
-        "ether_sub",
-        `cannot apply: the method is @${m.start ? "start" : "every"}, and a method is called either with messages or on its own`,
-      );
+    const where = `registry ${Class.name}.${p.method}`;
+    const startDecorated = m.startOrigin === "decorator";
+    const everyDecorated = m.periodOrigin === "decorator";
+    if (p.subTopics.length > 0 && (startDecorated || everyDecorated)) {
+      throw errors.invalidOption(where, "ether_sub", `cannot apply: the method is @${startDecorated ? "start" : "every"}, and ${ON_ITS_OWN}`);
+    }
+    if ((p.start || p.periodMs !== undefined) && m.subs.some((s) => s.origin === "decorator")) {
+      throw errors.invalidOption(where, p.start ? "ether_start" : "ether_every", `cannot apply: the method is @sub, and ${ON_ITS_OWN}`);
+    }
+    if (p.periodMs !== undefined && everyDecorated && m.periodMs !== p.periodMs) {
+      throw errors.invalidOption(where, "ether_every", `cannot apply: the method is already @every with a period of ${m.periodMs} ms (one period per method)`);
     }
   }
   for (const p of plans) {
@@ -117,9 +136,9 @@ export function applyDecorators(Class: Function, methods: Readonly<Record<string
 
 function plan(className: string, method: string, spec: unknown): Plan {
   const where = `registry ${className}.${method}`;
-  if (spec === null || spec === undefined) return { method, subTopics: [], pubTopics: [] };
+  if (spec === null || spec === undefined) return { method, subTopics: [], pubTopics: [], start: false, periodMs: undefined };
   if (typeof spec !== "object" || Array.isArray(spec)) {
-    throw errors.invalidOption(where, "(method)", `must be a map with ether_sub and/or ether_pub, got ${Array.isArray(spec) ? "an array" : typeof spec}`);
+    throw errors.invalidOption(where, "(method)", `must be a map of ${SPEC_KEYS.join(", ")}, got ${Array.isArray(spec) ? "an array" : typeof spec}`);
   }
   const unknown = Object.keys(spec).filter((k) => !SPEC_KEYS.includes(k));
   if (unknown.length > 0) throw errors.invalidOption(where, unknown[0]!, `is not known; known: ${SPEC_KEYS.join(", ")}`);
@@ -139,7 +158,34 @@ function plan(className: string, method: string, spec: unknown): Plan {
     }
     return [topic];
   };
-  return { method, subTopics: topics("ether_sub"), pubTopics: topics("ether_pub") };
+  const subTopics = topics("ether_sub");
+  const start = startOf(where, s.ether_start);
+  const periodMs = periodOf(where, s.ether_every);
+  if (subTopics.length > 0 && (start || periodMs !== undefined)) {
+    throw errors.invalidOption(where, start ? "ether_start" : "ether_every", `cannot go with ether_sub: ${ON_ITS_OWN}`);
+  }
+  return { method, subTopics, pubTopics: topics("ether_pub"), start, periodMs };
+}
+
+/** `ether_start`: absent, or `{}` / null. */
+function startOf(where: string, args: unknown): boolean {
+  if (args === undefined) return false;
+  if (args === null || (typeof args === "object" && !Array.isArray(args) && Object.keys(args).length === 0)) return true;
+  throw errors.invalidOption(where, "ether_start", "takes no arguments: write ether_start: {}");
+}
+
+/** `ether_every`: absent, a period, or `{ period }`; milliseconds. */
+function periodOf(where: string, args: unknown): number | undefined {
+  if (args === undefined) return undefined;
+  let period: unknown = args;
+  if (typeof args === "object" && args !== null && !Array.isArray(args) && !Object.hasOwn(args, "hz")) {
+    const extra = Object.keys(args).filter((k) => k !== "period");
+    if (extra.length > 0) throw errors.invalidOption(where, `ether_every.${extra[0]}`, "is not known; write a period (100ms, { hz: 10 }) or { period: 100ms }");
+    period = (args as { period?: unknown }).period;
+  }
+  const problem = periodProblem(period);
+  if (problem !== undefined) throw errors.invalidOption(where, "ether_every", `got ${show(period)}: ${problem}`);
+  return parsePeriod(period as Period);
 }
 
 /** Drops what earlier registry calls declared on `m`, then adds this plan's declarations. */
@@ -153,6 +199,22 @@ function replaceRegistryDeclarations(m: MethodRecord, p: Plan): void {
     if (!m.pubs.some((s) => s.topic === topic)) m.pubs.push({ topic, origin: "registry" } satisfies DeclaredPub);
   }
   m.resolvedPubs = undefined;
+  if (m.startOrigin === "registry") {
+    m.start = false;
+    m.startOrigin = undefined;
+  }
+  if (m.periodOrigin === "registry") {
+    m.periodMs = undefined;
+    m.periodOrigin = undefined;
+  }
+  if (p.start && !m.start) {
+    m.start = true;
+    m.startOrigin = "registry";
+  }
+  if (p.periodMs !== undefined && m.periodMs === undefined) {
+    m.periodMs = p.periodMs;
+    m.periodOrigin = "registry";
+  }
 }
 
 function removeWhere<T>(list: T[], drop: (item: T) => boolean): void {

@@ -14,6 +14,8 @@ export function registryMethods(methods: readonly RegistryMethod[]): Record<stri
     out[m.name] = {
       ...(m.sub !== undefined ? { ether_sub: { topic: m.sub.topic } } : {}),
       ...(m.pub !== undefined ? { ether_pub: { topic: m.pub.topic } } : {}),
+      ...(m.start === true ? { ether_start: {} } : {}),
+      ...(m.every !== undefined ? { ether_every: m.every.periodMs } : {}),
     };
   }
   return out;

@@ -1,7 +1,8 @@
-// applyDecorators: the YAML registry's ether_sub / ether_pub on classes the user cannot edit.
+// applyDecorators: the YAML registry's ether_sub / ether_pub / ether_start / ether_every on classes the
+// user cannot edit.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applyDecorators, bindInstance, componentMeta, pub, start, sub, unbindInstance, type InstanceContext } from "../../src/component/index.js";
+import { applyDecorators, bindInstance, componentMeta, every, pub, start, sub, unbindInstance, type InstanceContext } from "../../src/component/index.js";
 
 function recorder(instanceName = "inst") {
   const calls: Array<[string, unknown]> = [];
@@ -175,5 +176,52 @@ describe("applyDecorators", () => {
     bindInstance(l, r.ctx);
     assert.deepEqual(l.m(), { from: "base" });
     assert.deepEqual(r.calls, []);
+  });
+
+  it("ether_start and ether_every are @start and @every: every period form; applying again replaces them; a decorator's stay", () => {
+    class Instrument {
+      connect(): void {}
+      read(): { t: number } {
+        return { t: 1 };
+      }
+      poll(): void {}
+      @every("1s") heartbeat(): void {}
+    }
+    applyDecorators(Instrument, {
+      connect: { ether_start: {} },
+      read: { ether_every: "100ms", ether_pub: { topic: "temperature" } },
+      poll: { ether_every: { hz: 50 } },
+      heartbeat: { ether_every: { period: 1000 } }, // the decorator's own period: counted once
+    });
+    const meta = componentMeta(Instrument);
+    assert.deepEqual(meta.starts.map((s) => [s.method, s.declaredIn]), [["connect", "Instrument"]]);
+    assert.deepEqual(meta.everys.map((e) => [e.method, e.periodMs]).sort(), [["heartbeat", 1000], ["poll", 20], ["read", 100]]);
+    assert.deepEqual(meta.pubs.map((p) => [p.method, p.topic]), [["read", "temperature"]]);
+    applyDecorators(Instrument, { connect: {}, read: { ether_start: null }, poll: null, heartbeat: {} });
+    const again = componentMeta(Instrument);
+    assert.deepEqual(again.starts.map((s) => s.method), ["read"], "connect's ether_start was replaced");
+    assert.deepEqual(again.everys.map((e) => [e.method, e.periodMs]), [["heartbeat", 1000]], "the @every decorator stays");
+    assert.deepEqual(again.pubs, []);
+  });
+
+  it("ether_start / ether_every with ether_sub, on a @sub method, a second period or a bad one: clear errors, nothing applied", () => {
+    class Device {
+      @sub("commands") command(): void {}
+      @every("10ms") sample(): void {}
+      read(): void {}
+    }
+    const fails = (methods: Parameters<typeof applyDecorators>[1], message: RegExp): void =>
+      assert.throws(() => applyDecorators(Device, methods), (e: Error) => {
+        assert.match(e.message, message);
+        return true;
+      });
+    fails({ read: { ether_every: "10ms", ether_sub: {} } }, /registry Device\.read.*ether_every.*cannot go with ether_sub: a method is called either with messages/);
+    fails({ command: { ether_start: {} } }, /registry Device\.command.*ether_start.*cannot apply: the method is @sub/);
+    fails({ sample: { ether_every: "20ms" } }, /registry Device\.sample.*ether_every.*already @every with a period of 10 ms/);
+    fails({ read: { ether_every: "often" } }, /registry Device\.read.*ether_every.*"often"/);
+    fails({ read: { ether_every: { period: "1s", phase: 2 } as never } }, /ether_every\.phase.*is not known/);
+    fails({ read: { ether_start: { now: true } } as never }, /ether_start.*takes no arguments/);
+    assert.deepEqual(componentMeta(Device).starts, []);
+    assert.deepEqual(componentMeta(Device).everys.map((e) => e.method), ["sample"]);
   });
 });

@@ -4,9 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Ether } from "../../src/index.js";
-import { DictDecoder } from "../../src/frame/index.js";
+import { collect } from "../helpers/sessions.js";
 import { resolveClass } from "../../src/runtime/config/index.js";
 import { projectRoot } from "../helpers/paths.js";
 
@@ -37,13 +36,7 @@ for (const placement of ["thread", "process", "main"] as const) {
       });
       const squares = ether.engine!.topic("cjs/squares").subscriber({ wait: "spin" });
       await ether.start();
-      const decoder = new DictDecoder();
-      const got: Record<string, unknown>[] = [];
-      const until = performance.now() + 20_000;
-      while (got.length < 5 && performance.now() < until) {
-        squares.poll((f) => got.push(structuredClone(decoder.decode(f.buffer, f.offset, f.length))));
-        await sleep(2);
-      }
+      const got = await collect(squares, 5);
       assert.deepEqual(got.map((m) => m.square), [0, 1, 4, 9, 16]);
       const here = got.every((m) => m.pid === process.pid && m.thread === 0);
       assert.equal(here, placement === "main", `squared on the ${placement}`);

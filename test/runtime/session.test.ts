@@ -4,24 +4,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DictDecoder } from "../../src/frame/index.js";
-import type { Subscriber } from "../../src/transport/index.js";
 import { listSegments, sessionPrefix } from "../../src/native/platform.js";
-import { fixtureSessions } from "../helpers/sessions.js";
+import { collect, fixtureSessions } from "../helpers/sessions.js";
 import { BeatCounter, Doubler, Metronome, SlowSink, Thrower } from "./fixtures/components.js";
 
 const { C, session } = fixtureSessions("test/runtime/fixtures");
-
-/** Collects decoded messages of a topic until `count` arrived (or the hang guard fires). */
-async function collect(sub: Subscriber, count: number, limitMs = 20_000): Promise<Record<string, unknown>[]> {
-  const decoder = new DictDecoder();
-  const out: Record<string, unknown>[] = [];
-  const until = performance.now() + limitMs;
-  while (out.length < count && performance.now() < until) {
-    sub.poll((f) => out.push(structuredClone(decoder.decode(f.buffer, f.offset, f.length))));
-    if (out.length < count) await sleep(2);
-  }
-  return out;
-}
 
 test("thread -> process -> thread: every message crosses both ways, in order", { timeout: 60_000 }, async () => {
   const ether = await session({

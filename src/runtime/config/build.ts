@@ -12,7 +12,8 @@ import { RESTART_DEFAULTS, type RestartOptions, validateRestartOptions } from ".
 import { capacityFor, defaultMaxFrame, kDefaultSession, kDefaultTopicCapacity, largestMaxFrame, ringCapacity } from "./defaults.js";
 import type { ConfigIssue } from "./issues.js";
 import type { RawConfig, RawTopic } from "./schema.js";
-import { TOPIC_NAME_MAX_BYTES } from "./schema.js";
+import { TOPIC_NAME_MAX_BYTES, everyPeriod } from "./schema.js";
+import { parsePeriod } from "../../component/period.js";
 import { MAX_CAPACITY } from "../../transport/ring-layout.js";
 import type { Placement, SessionSettings, TopicSettings } from "./types.js";
 
@@ -31,6 +32,8 @@ export interface DraftMethod {
   readonly name: string;
   readonly sub?: { readonly topic?: string | undefined } | undefined;
   readonly pub?: { readonly topic?: string | undefined } | undefined;
+  readonly start?: true;
+  readonly every?: { readonly periodMs: number };
 }
 
 /** A registry entry before its class is resolved. */
@@ -165,11 +168,21 @@ export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[
     }
     const drafted: DraftMethod[] = [];
     for (const [name, method] of methods) {
-      if (method === null || (method.ether_sub === undefined && method.ether_pub === undefined)) {
+      if (method === null || Object.values(method).every((v) => v === undefined)) {
         issues.push({
           path: ["registry", classPath, "methods", name],
           target: "key",
-          detail: `method "${name}" has no decorators; give ether_sub, ether_pub or both, e.g. ether_sub: { topic: data }`,
+          detail: `method "${name}" has no decorators; give ether_sub, ether_pub, ether_start or ether_every, e.g. ether_sub: { topic: data }`,
+        });
+        continue;
+      }
+      const start = method.ether_start !== undefined;
+      const periodMs = method.ether_every === undefined ? undefined : parsePeriod(everyPeriod(method.ether_every));
+      if (method.ether_sub !== undefined && (start || periodMs !== undefined)) {
+        issues.push({
+          path: ["registry", classPath, "methods", name, start ? "ether_start" : "ether_every"],
+          target: "key",
+          detail: `cannot go with ether_sub: a method is called either with messages (ether_sub) or on its own (ether_start, ether_every)`,
         });
         continue;
       }
@@ -177,6 +190,8 @@ export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[
         name,
         sub: method.ether_sub === undefined ? undefined : { topic: method.ether_sub?.topic },
         pub: method.ether_pub === undefined ? undefined : { topic: method.ether_pub?.topic },
+        ...(start ? { start: true as const } : {}),
+        ...(periodMs === undefined ? {} : { every: { periodMs } }),
       });
     }
     registry.push({ classPath, methods: drafted });

@@ -120,6 +120,8 @@ async function resolveClasses(draft: Draft, dirs: ResolveClassOptions, issues: C
         name: m.name,
         ...(m.sub === undefined ? {} : { sub: { topic: topic(m.sub.topic) } }),
         ...(m.pub === undefined ? {} : { pub: { topic: topic(m.pub.topic) } }),
+        ...(m.start === undefined ? {} : { start: m.start }),
+        ...(m.every === undefined ? {} : { every: m.every }),
       });
     }
     registry.push({ classPath: entry.classPath, class: loaded.ref, className, methods });

@@ -23,6 +23,7 @@ import type { KeyPath } from "./key-path.js";
 import { formatSize, parseSize } from "./sizes.js";
 import { closest, didYouMean } from "./suggest.js";
 import { describeValue, isMap } from "./values.js";
+import { periodProblem, type Period } from "../../component/period.js";
 
 /** Log levels, most severe first. */
 export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
@@ -54,8 +55,13 @@ const KINDS = {
   },
   restart: { keys: ["policy", "max", "delay", "max_delay", "window"], example: "{ policy: on-failure, max: 5, delay: 100ms }", later: {} },
   registryEntry: { keys: ["methods"], example: "{ methods: { process_data: { ether_sub: {} } } }", later: {} },
-  registryMethod: { keys: ["ether_sub", "ether_pub"], example: "{ ether_sub: { topic: data } }", later: {} },
+  registryMethod: {
+    keys: ["ether_sub", "ether_pub", "ether_start", "ether_every"],
+    example: "{ ether_sub: { topic: data } } or { ether_every: 100ms, ether_pub: { topic: readings } }",
+    later: {},
+  },
   decoratorArgs: { keys: ["topic"], example: "{ topic: data }", later: {} },
+  startArgs: { keys: [], example: "{}", later: {} },
   topic: { keys: ["capacity", "max_frame", "policy", "lanes"], example: "{ capacity: 4MiB, policy: block }", later: {} },
 } as const satisfies Record<string, { keys: readonly string[]; example: string; later: Record<string, string> }>;
 
@@ -174,7 +180,24 @@ const instanceSchema = strict("instance", {
 
 const decoratorArgs = strict("decoratorArgs", { topic: topicName.optional() }).nullish();
 
-const registryMethodSchema = strict("registryMethod", { ether_sub: decoratorArgs, ether_pub: decoratorArgs });
+/** The period an `ether_every` value gives: the value itself (100ms, 250, 10Hz, { hz: 10 }), or the `period` of { period: ... }. */
+export function everyPeriod(value: unknown): Period {
+  const wrapped = isMap(value) && !Object.hasOwn(value, "hz") && Object.hasOwn(value, "period") && Object.keys(value).length === 1;
+  return (wrapped ? value.period : value) as Period;
+}
+
+/** `ether_every`: a period as `@every` takes it, or { period: ... }. */
+const everyArgs = z.unknown().superRefine((value, ctx) => {
+  const problem = periodProblem(everyPeriod(value));
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: `ether_every takes a period (100ms, 10Hz, { hz: 10 } or { period: 100ms }): ${problem}` });
+});
+
+const registryMethodSchema = strict("registryMethod", {
+  ether_sub: decoratorArgs,
+  ether_pub: decoratorArgs,
+  ether_start: strict("startArgs", {}).nullish(),
+  ether_every: everyArgs.optional(),
+});
 
 const registryEntrySchema = strict("registryEntry", {
   methods: z.record(z.string(), registryMethodSchema.nullable(), {
@@ -222,6 +245,7 @@ function unknownKeyIssue(kind: Kind, path: KeyPath, key: string): ConfigIssue & 
   if (planned !== undefined) {
     return { path: at, target: "key", detail: `"${key}" is not supported yet (${planned}); remove it. Known keys here: ${keys.join(", ")}` };
   }
+  if (keys.length === 0) return { path: at, target: "key", detail: `unknown key "${key}": this map takes no keys; write ${KINDS[kind].example}` };
   const suggests = closest(key, keys);
   const hint = suggests === undefined ? "" : ` did you mean "${suggests}"?`;
   return { path: at, target: "key", detail: `unknown key "${key}";${hint} known keys here: ${keys.join(", ")}`, suggests };

@@ -78,7 +78,7 @@ export interface InstanceConfig {
   readonly handlerTimeoutMs: number;
 }
 
-/** `ether_sub` / `ether_pub` applied by the registry to one method. */
+/** `ether_sub` / `ether_pub` applied by the registry to one method (its topic). */
 export interface RegistryDecoration {
   /** Always set: the configured topic, or the default `ClassName.methodName`. */
   readonly topic: string;
@@ -91,6 +91,10 @@ export interface RegistryMethod {
   readonly sub?: RegistryDecoration;
   /** Present when the method's return value is published (`ether_pub`). */
   readonly pub?: RegistryDecoration;
+  /** True when the method is called once at start (`ether_start`). */
+  readonly start?: true;
+  /** Present when the method is called periodically (`ether_every`): its period in ms. */
+  readonly every?: { readonly periodMs: number };
 }
 
 /** One entry of `registry:`: decorators applied to a class the user cannot edit. */

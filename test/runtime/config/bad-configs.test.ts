@@ -73,7 +73,7 @@ const CASES: readonly BadCase[] = [
     keyPath: 'registry["lib.third_party.ExternalProcessor"].methods.proces_data',
     says: /^class ExternalProcessor \(.*third_party\.js\) has no method "proces_data" \(did you mean "process_data"\?\); its methods: process_data, summarize, reset$/,
   },
-  { file: "registry-method-undecorated.yaml", line: 7, col: 7, keyPath: 'registry["lib.third_party.ExternalProcessor"].methods.process_data', says: /give ether_sub, ether_pub or both/ },
+  { file: "registry-method-undecorated.yaml", line: 7, col: 7, keyPath: 'registry["lib.third_party.ExternalProcessor"].methods.process_data', says: /give ether_sub, ether_pub, ether_start or ether_every/ },
   {
     file: "registry-unknown-decorator.yaml",
     line: 8,
@@ -144,6 +144,11 @@ test("a config file that does not exist", async () => {
   assert.equal(error.message, `${path}: cannot read the session config: no such file`);
 });
 
+/** A config whose registry decorates ExternalProcessor's `methods`. */
+function registryOf(methods: object): object {
+  return { instances: { p: { class_path: "lib.processors.DataProcessor" } }, registry: { "./lib/third_party.js#ExternalProcessor": { methods } } };
+}
+
 test("an object config: errors name the key path, without a file position", async () => {
   const cases: [config: object, message: RegExp][] = [
     [{ instances: { p: { class_path: "./lib/processors.ts#DataProcessor", placement: "worker" } } }, /^instances\.p\.placement: "worker" is not a placement/],
@@ -154,6 +159,10 @@ test("an object config: errors name the key path, without a file position", asyn
     [{ instances: [] }, /^instances: instances must be a map like .*, got a list$/],
     [{ session: { wait: "spin", block_timeout: "0.5ms" }, instances: { p: { class_path: "lib.processors.DataProcessor" } } }, /^session\.block_timeout: block_timeout must be a whole number of milliseconds/],
     [{ session: { start_timeout: "soon" }, instances: { p: { class_path: "lib.processors.DataProcessor" } } }, /^session\.start_timeout: /],
+    [registryOf({ summarize: { ether_every: "fast" } }), /^registry\["\.\/lib\/third_party\.js#ExternalProcessor"\]\.methods\.summarize\.ether_every: ether_every takes a period \(100ms, 10Hz, \{ hz: 10 \} or \{ period: 100ms \}\): /],
+    [registryOf({ summarize: { ether_every: "1s", ether_sub: {} } }), /\.methods\.summarize\.ether_every: cannot go with ether_sub: a method is called either with messages \(ether_sub\) or on its own/],
+    [registryOf({ reset: { ether_start: { now: true } } }), /\.methods\.reset\.ether_start\.now: unknown key "now": this map takes no keys; write \{\}$/],
+    [registryOf({ reset: { ether_begin: {} } }), /\.methods\.reset\.ether_begin: unknown key "ether_begin"; known keys here: ether_sub, ether_pub, ether_start, ether_every$/],
   ];
   for (const [config, message] of cases) {
     await assert.rejects(loadConfig(config, { cwd: fixtureProject }), (e: unknown) => {

@@ -80,6 +80,23 @@ test("registry entries: classes loaded, methods checked, default topics ClassNam
   assert.deepEqual(logger!.methods.map((m) => ({ ...m })), [{ name: "log", sub: { topic: "ether/log" } }]);
 });
 
+test("registry ether_start and ether_every: the period in ms, in each form", async () => {
+  const methods = {
+    summarize: { ether_every: "250ms", ether_pub: {} },
+    reset: { ether_start: {} },
+    process_data: { ether_every: { hz: 4 } },
+  };
+  const config = await loadConfig(
+    { instances: { p: { class_path: "lib.processors.DataProcessor" } }, registry: { "./lib/third_party.js#ExternalProcessor": { methods } } },
+    { cwd: fixtureProject },
+  );
+  assert.deepEqual(config.registry[0]!.methods.map((m) => ({ ...m })), [
+    { name: "summarize", pub: { topic: "ExternalProcessor.summarize" }, every: { periodMs: 250 } },
+    { name: "reset", start: true },
+    { name: "process_data", every: { periodMs: 250 } },
+  ]);
+});
+
 test("defaults: a config with one instance is fully defaulted", async () => {
   const config = await loadConfig(fixture("config/minimal.yaml"));
   assert.deepEqual({ ...config.session }, { wait: "hybrid", logLevel: "info", blockTimeoutMs: 10_000, startTimeoutMs: 30_000 });
