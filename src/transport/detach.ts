@@ -153,6 +153,17 @@ export class StallWatch {
     this.#seg = seg;
   }
 
+  /**
+   * True when TAIL moved since the last look (and starts timing it at `tail` from `nowMs`): nothing is
+   * stuck, and the caller need not load HEAD, the line publishers write with every claim.
+   */
+  moved(tail: number, nowMs: number): boolean {
+    if (tail === this.#tail && this.#since >= 0) return false;
+    this.#tail = tail;
+    this.#since = nowMs;
+    return true;
+  }
+
   /** Once TAIL has not moved for LIVENESS_CHECK_MS while short of HEAD: recoverDeadClaims (probing owners), then times again. */
   check(tail: number, head: number, nowMs: number): void {
     if (head === tail) {

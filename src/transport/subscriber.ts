@@ -201,7 +201,9 @@ export class Subscriber {
    */
   #checkStall(now: number): void {
     const i32 = this.#i32;
-    this.#stall.check(Atomics.load(i32, TAIL_INDEX), Atomics.load(i32, HEAD_INDEX), now);
+    const tail = Atomics.load(i32, TAIL_INDEX);
+    if (this.#stall.moved(tail, now)) return; // a stream flows: HEAD's line stays with the publishers
+    this.#stall.check(tail, Atomics.load(i32, HEAD_INDEX), now);
   }
 
   /**
