@@ -28,6 +28,7 @@ import { type InstanceContext, bindInstance, unbindInstance } from "./context.js
 import { componentMeta } from "./metadata.js";
 import { callAsHost } from "./publish-wrapper.js";
 import { validateMessage } from "./validation.js";
+import { LossReport } from "./loss-report.js";
 import type { ZodType } from "zod";
 
 /** Topic on which invalid messages are published with the reason. */
@@ -89,6 +90,8 @@ export class Host {
   readonly #subscriptions: Subscription[] = [];
   readonly #ticks: Tick[] = [];
   readonly #publishers = new Map<string, { pub: Publisher; encoder: DictEncoder }>();
+  /** Dropped and rejected messages, told as warnings (loss-report.ts). */
+  readonly #losses = new LossReport((level, message, place) => this.#io.log(level, message, place));
   /** The topic last published to and its publisher: a handler usually publishes to one topic. */
   #lastTopic = "";
   #lastOut: { pub: Publisher; encoder: DictEncoder } | undefined;
@@ -149,6 +152,7 @@ export class Host {
           // A decoder per ring: it keeps views of the one buffer it reads.
           const decoder = new DictDecoder({ topic: s.topic });
           this.#subscriptions.push({ spec, instance: spec.name, target, ctx, method: s.method, topic: s.topic, ring, sub, decoder, schema: s.schema });
+          this.#losses.watchDrops({ instance: spec.name, method: s.method, topic: s.topic }, () => sub.counts().dropped);
         }
       }
       for (const e of meta.everys) {
@@ -244,6 +248,7 @@ export class Host {
     for (const target of this.#targets.values()) unbindInstance(target);
     const failures = await cleanupInstances(this.#targets, (name, message) => this.#io.log("error", message, { instance: name, method: "cleanup" }));
     this.counts.handlerErrors += failures;
+    this.#losses.flush();
     for (const s of this.#subscriptions) s.sub.close();
     for (const { pub } of this.#publishers.values()) pub.close();
     this.#subscriptions.length = 0;
@@ -252,9 +257,10 @@ export class Host {
     this.#lastOut = undefined;
   }
 
-  /** Between batches: the heartbeat, and the instances' health checks when they are due. */
+  /** Between batches: the heartbeat, warnings about lost messages, and the instances' health checks when they are due. */
   async #upkeep(): Promise<void> {
     this.#io.heartbeat?.();
+    this.#losses.check(performance.now());
     if (performance.now() < this.#healthAt) return;
     await checkHealth(this.#targets, this.#healthy, this.#io.health);
     this.#healthAt = performance.now() + HEALTH_INTERVAL_MS;
@@ -289,7 +295,7 @@ export class Host {
     this.#lastTopic = topic;
     this.#lastOut = out;
     try {
-      out.pub.publish(out.encoder.encode(message as object), SCHEMA_DICT);
+      if (!out.pub.publish(out.encoder.encode(message as object), SCHEMA_DICT)) this.#losses.rejected(place, topic);
     } catch (error) {
       if (error instanceof EtherError) error.message = `${error.message} (instance "${place.instance}", method ${place.method})`;
       throw error;
@@ -327,6 +333,7 @@ export class Host {
           if (pending !== undefined) {
             s.sub.flush(); // the frames before this one are done: hand their space back before waiting
             await pending;
+            this.#losses.check(performance.now()); // a batch of async calls may take long: tell losses meanwhile
           }
         } finally {
           // A restartable instance hands every frame back at once, so its successor resumes right
