@@ -19,6 +19,14 @@ test("class paths into a commonjs package's .ts: named and default exports load 
   await assert.rejects(resolveClass("./components.ts#Countr", dirs).load(), /has no export "Countr" \(did you mean "Counter"\?\); its exports: Counter, default$/);
 });
 
+test("a .js file with import/export in a commonjs package: the error says why and how to fix it", { timeout: 60_000 }, async () => {
+  const dirs = { baseDir: packageDir, projectRoot: packageDir };
+  await assert.rejects(
+    resolveClass("./esm-syntax.js#Forgotten", dirs).load(),
+    /cannot load .*esm-syntax\.js: Unexpected token 'export' \(the file uses import\/export, but the nearest package\.json does not say "type": "module", .*add "type": "module" there, or name the file \.mjs\)$/,
+  );
+});
+
 const WHERE = { thread: "a worker thread", process: "a child process", main: "the main thread" } as const;
 
 for (const placement of ["thread", "process", "main"] as const) {

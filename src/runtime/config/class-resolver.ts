@@ -225,6 +225,16 @@ async function importEntryScript(url: string, module: string): Promise<unknown> 
   }
 }
 
+/**
+ * Why a .js file written with import/export fails to load: its package.json does not say
+ * `"type": "module"`, so Node reads it as CommonJS.
+ */
+function esmSyntaxHint(module: string, cause: unknown): string {
+  if (!(cause instanceof SyntaxError) || !module.endsWith(".js")) return "";
+  if (!/Unexpected token 'export'|Cannot use import statement outside a module/.test(cause.message)) return "";
+  return ` (the file uses import/export, but the nearest package.json does not say "type": "module", so Node reads .js files as CommonJS: add "type": "module" there, or name the file .mjs)`;
+}
+
 /** Imports a ClassRef's module and returns the class; throws a ConfigProblem saying what is there instead. */
 export async function importClass(classRef: ClassRef): Promise<ComponentClass> {
   if (classRef.typescript) await registerTsx();
@@ -235,7 +245,7 @@ export async function importClass(classRef: ClassRef): Promise<ComponentClass> {
   } catch (cause) {
     if (cause instanceof ConfigProblem) throw cause;
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new ConfigProblem(`cannot load ${classRef.module}: ${message}`, { cause });
+    throw new ConfigProblem(`cannot load ${classRef.module}: ${message}${esmSyntaxHint(classRef.module, cause)}`, { cause });
   }
   ns = exportTable(ns, classRef.exportName);
   if (!Object.hasOwn(ns, classRef.exportName)) {
