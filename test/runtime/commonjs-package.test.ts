@@ -12,19 +12,20 @@ import { projectRoot } from "../helpers/paths.js";
 /** The fixture package, read from the source tree: its package.json says "type": "commonjs". */
 const packageDir = join(projectRoot, "test", "runtime", "fixtures", "commonjs-package");
 
-test("class paths into a commonjs package's .ts: named and default exports load as classes", { timeout: 60_000 }, async () => {
-  const dirs = { baseDir: packageDir, projectRoot: packageDir };
-  assert.equal((await resolveClass("./components.ts#Counter", dirs).load()).name, "Counter");
-  assert.equal((await resolveClass("./components.ts#default", dirs).load()).name, "Squarer");
-  await assert.rejects(resolveClass("./components.ts#Countr", dirs).load(), /has no export "Countr" \(did you mean "Counter"\?\); its exports: Counter, default$/);
-});
-
+// First in this file: once a .ts component loaded, tsx's CommonJS hooks compile such a file too.
 test("a .js file with import/export in a commonjs package: the error says why and how to fix it", { timeout: 60_000 }, async () => {
   const dirs = { baseDir: packageDir, projectRoot: packageDir };
   await assert.rejects(
     resolveClass("./esm-syntax.js#Forgotten", dirs).load(),
     /cannot load .*esm-syntax\.js: Unexpected token 'export' \(the file uses import\/export, but the nearest package\.json does not say "type": "module", .*add "type": "module" there, or name the file \.mjs\)$/,
   );
+});
+
+test("class paths into a commonjs package's .ts: named and default exports load as classes", { timeout: 60_000 }, async () => {
+  const dirs = { baseDir: packageDir, projectRoot: packageDir };
+  assert.equal((await resolveClass("./components.ts#Counter", dirs).load()).name, "Counter");
+  assert.equal((await resolveClass("./components.ts#default", dirs).load()).name, "Squarer");
+  await assert.rejects(resolveClass("./components.ts#Countr", dirs).load(), /has no export "Countr" \(did you mean "Counter"\?\); its exports: Counter, default$/);
 });
 
 const WHERE = { thread: "a worker thread", process: "a child process", main: "the main thread" } as const;
