@@ -287,7 +287,7 @@ export class SessionEngine {
    * between two of its messages; a continuous one runs it to the deadline.
    */
   async #drain(deadlineMs: number): Promise<void> {
-    debug("draining (at most %d ms)", deadlineMs);
+    debug("draining (at most %d ms)", Math.round(deadlineMs));
     const until = performance.now() + deadlineMs;
     const segments = Object.keys(this.#handles).map((name) => this.space.topic(name).segment);
     const tails = (): string => segments.map((seg) => Atomics.load(seg.i32, TAIL_INDEX)).join(",");
