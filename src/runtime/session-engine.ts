@@ -53,7 +53,14 @@ export interface ShutdownReport {
   readonly invalid: number;
   /** Restarts over the session. */
   readonly restarts: number;
+  /** Messages readers of the session's topics missed under drop-oldest (the ether/ topics aside). */
+  readonly dropped: number;
+  /** Publishes to the session's topics that a full ring refused under reject (the ether/ topics aside). */
+  readonly rejected: number;
 }
+
+/** What shutdown() reports for a session that never ran (or already stopped). */
+export const NOTHING_RAN: ShutdownReport = Object.freeze({ failed: false, handlerErrors: 0, invalid: 0, restarts: 0, dropped: 0, rejected: 0 });
 
 /**
  * A topic set up under `topics:` that no instance publishes or subscribes to is most often a typo
@@ -229,7 +236,7 @@ export class SessionEngine {
    * cleanup() and joins), and removes the segments.
    */
   async shutdown(): Promise<ShutdownReport> {
-    if (this.#state === "stopped" || this.#state === "stopping") return { failed: false, handlerErrors: 0, invalid: 0, restarts: 0 };
+    if (this.#state === "stopped" || this.#state === "stopping") return NOTHING_RAN;
     const wasStarted = this.#state === "started";
     this.#state = "stopping";
     sessionLine("info", `Shutting down Ether session: ${this.id}...`);
@@ -252,10 +259,24 @@ export class SessionEngine {
         restarts += s.policy.restarts;
       }
     }
+    const { dropped, rejected } = this.#losses();
     await this.#closeSegments("session shutdown");
     this.#state = "stopped";
     sessionLine("info", "Ether system shutdown complete");
-    return { failed: failed || handlerErrors > 0, handlerErrors, invalid, restarts };
+    return { failed: failed || handlerErrors > 0, handlerErrors, invalid, restarts, dropped, rejected };
+  }
+
+  /** Frames dropped and publishes rejected over the rings of the user's topics (ether/log and the like aside). */
+  #losses(): { dropped: number; rejected: number } {
+    let dropped = 0;
+    let rejected = 0;
+    for (const ring of Object.keys(this.#handles)) {
+      if (ring.startsWith("ether/")) continue;
+      const s = this.space.stats(ring);
+      dropped += s.dropped;
+      rejected += s.rejected;
+    }
+    return { dropped, rejected };
   }
 
   /** Closes the segments resource: its cleanup unlinks every segment of the session. */

@@ -10,7 +10,7 @@
  */
 import { hostOfThisRealm } from "./host-marker.js";
 import { errors } from "../errors.js";
-import { SessionEngine, type ShutdownReport } from "./session-engine.js";
+import { NOTHING_RAN, SessionEngine, type ShutdownReport } from "./session-engine.js";
 import type { InstanceStatus } from "./supervisor.js";
 
 /** Options of tap(). */
@@ -44,7 +44,7 @@ export class Ether {
 
   /** Drains, stops every instance, removes the session's segments. Safe to call twice. */
   async shutdown(): Promise<ShutdownReport> {
-    if (this.#engine === undefined) return { failed: false, handlerErrors: 0, invalid: 0, restarts: 0 };
+    if (this.#engine === undefined) return NOTHING_RAN;
     return this.#engine.shutdown();
   }
 

@@ -1,6 +1,7 @@
 // Messages a topic's policy lets go are told, not only counted: a slow reader of a drop-oldest topic
 // and a publisher refused by a full reject topic each get warnings (on ether/log and printed) naming
-// the instance, the method and the topic, whose counts add up to the topic's own counters.
+// the instance, the method and the topic, whose counts add up to the topic's own counters, as do the
+// shutdown report's.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -28,7 +29,10 @@ for (const policy of ["drop-oldest", "reject"] as const) {
     assert.ok(settled(), `the flood settled: ${JSON.stringify(stats)}`);
     const lost = policy === "reject" ? stats.rejected : stats.dropped;
     assert.ok(lost > 0, "the small ring lost messages");
-    assert.equal((await ether.shutdown()).failed, false);
+    const report = await ether.shutdown();
+    assert.equal(report.failed, false, "a loss the policy allows is not a failure");
+    assert.equal(policy === "reject" ? report.rejected : report.dropped, lost, "and shutdown() reports it");
+    assert.equal(policy === "reject" ? report.dropped : report.rejected, 0);
     const decoder = new DictDecoder();
     const lines: Record<string, unknown>[] = [];
     log.poll((f) => lines.push(structuredClone(decoder.decode(f.buffer, f.offset, f.length))));

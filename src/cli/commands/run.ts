@@ -74,6 +74,10 @@ export async function run(args: readonly string[]): Promise<number> {
     clearInterval(keepAlive);
     const failedBefore = ether.status().filter((s) => s.failed);
     const report = await ether.shutdown();
+    if (report.dropped + report.rejected > 0) {
+      // The topics' policies allowed these losses; the hosts warned about each as it happened.
+      sessionLine("warn", `messages lost by policy: ${report.dropped} dropped (drop-oldest), ${report.rejected} not published (reject); see the warnings above`);
+    }
     if (report.failed) {
       const what = failedBefore.map((s) => `${s.instance} (${s.restarts} restart${s.restarts === 1 ? "" : "s"}${s.reason === undefined ? "" : `; last: ${s.reason}`})`);
       if (report.handlerErrors > 0) what.push(`${report.handlerErrors} handler error${report.handlerErrors === 1 ? "" : "s"}`);
