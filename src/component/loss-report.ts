@@ -33,7 +33,7 @@ export class LossReport {
   readonly #log: Log;
   readonly #sources: Source[] = [];
   /** Rejected-publish sources by instance, method and topic. */
-  readonly #rejects = new Map<string, { source: Source; count: number }>();
+  readonly #rejects = new Map<string, { count: number }>();
 
   /** `log` writes one warning line. */
   constructor(log: Log) {
@@ -57,16 +57,15 @@ export class LossReport {
     let entry = this.#rejects.get(key);
     if (entry === undefined) {
       const counted = { count: 0 };
-      const source: Source = {
+      this.#rejects.set(key, counted);
+      this.#sources.push({
         place: { instance: place.instance, method: place.method, topic },
         total: () => counted.count,
         what: (n, s) => `${plural(n)} not published in the last ${s} s: the ring was full (policy reject)`,
         told: 0,
         toldAt: performance.now(),
-      };
-      entry = Object.assign(counted, { source });
-      this.#rejects.set(key, entry);
-      this.#sources.push(source);
+      });
+      entry = counted;
     }
     entry.count++;
   }

@@ -60,6 +60,20 @@ export function periodProblem(period: unknown): string | undefined {
 }
 
 /**
+ * The period a registry `ether_every` value gives: the value itself, in any form `@every` takes, or
+ * the `period` of `{ period: ... }` (a map with that one key).
+ *
+ * @example
+ *   everyPeriod({ period: "100ms" });   // "100ms"
+ *   everyPeriod({ hz: 10 });            // { hz: 10 }
+ */
+export function everyPeriod(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === "period" ? (value as { period: unknown }).period : value;
+}
+
+/**
  * The period in milliseconds; throws ERR_ETHER_INVALID_PERIOD naming the input and the accepted forms.
  *
  * @example

@@ -46,7 +46,7 @@ import {
 } from "./metadata.js";
 import { installMethod, makePublishWrapper, wrapState } from "./publish-wrapper.js";
 import { TOPIC_NAME_MAX_LENGTH } from "../transport/session-layout.js";
-import { parsePeriod, periodProblem, show, type Period } from "./period.js";
+import { everyPeriod, parsePeriod, periodProblem, show, type Period } from "./period.js";
 
 /**
  * Arguments of one registry decorator; `null` (YAML `ether_sub:` with no value) means the default topic.
@@ -177,12 +177,11 @@ function startOf(where: string, args: unknown): boolean {
 /** `ether_every`: absent, a period, or `{ period }`; milliseconds. */
 function periodOf(where: string, args: unknown): number | undefined {
   if (args === undefined) return undefined;
-  let period: unknown = args;
   if (typeof args === "object" && args !== null && !Array.isArray(args) && !Object.hasOwn(args, "hz")) {
     const extra = Object.keys(args).filter((k) => k !== "period");
     if (extra.length > 0) throw errors.invalidOption(where, `ether_every.${extra[0]}`, "is not known; write a period (100ms, { hz: 10 }) or { period: 100ms }");
-    period = (args as { period?: unknown }).period;
   }
+  const period = everyPeriod(args);
   const problem = periodProblem(period);
   if (problem !== undefined) throw errors.invalidOption(where, "ether_every", `got ${show(period)}: ${problem}`);
   return parsePeriod(period as Period);

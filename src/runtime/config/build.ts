@@ -12,8 +12,8 @@ import { RESTART_DEFAULTS, type RestartOptions, validateRestartOptions } from ".
 import { capacityFor, defaultMaxFrame, kDefaultSession, kDefaultTopicCapacity, largestMaxFrame, ringCapacity } from "./defaults.js";
 import type { ConfigIssue } from "./issues.js";
 import type { RawConfig, RawTopic } from "./schema.js";
-import { TOPIC_NAME_MAX_BYTES, everyPeriod } from "./schema.js";
-import { parsePeriod } from "../../component/period.js";
+import { TOPIC_NAME_MAX_BYTES } from "./schema.js";
+import { everyPeriod, parsePeriod, type Period } from "../../component/period.js";
 import { MAX_CAPACITY } from "../../transport/ring-layout.js";
 import type { Placement, SessionSettings, TopicSettings } from "./types.js";
 
@@ -177,7 +177,7 @@ export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[
         continue;
       }
       const start = method.ether_start !== undefined;
-      const periodMs = method.ether_every === undefined ? undefined : parsePeriod(everyPeriod(method.ether_every));
+      const periodMs = method.ether_every === undefined ? undefined : parsePeriod(everyPeriod(method.ether_every) as Period);
       if (method.ether_sub !== undefined && (start || periodMs !== undefined)) {
         issues.push({
           path: ["registry", classPath, "methods", name, start ? "ether_start" : "ether_every"],

@@ -23,7 +23,7 @@ import type { KeyPath } from "./key-path.js";
 import { formatSize, parseSize } from "./sizes.js";
 import { closest, didYouMean } from "./suggest.js";
 import { describeValue, isMap } from "./values.js";
-import { periodProblem, type Period } from "../../component/period.js";
+import { everyPeriod, periodProblem } from "../../component/period.js";
 
 /** Log levels, most severe first. */
 export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
@@ -179,12 +179,6 @@ const instanceSchema = strict("instance", {
 });
 
 const decoratorArgs = strict("decoratorArgs", { topic: topicName.optional() }).nullish();
-
-/** The period an `ether_every` value gives: the value itself (100ms, 250, 10Hz, { hz: 10 }), or the `period` of { period: ... }. */
-export function everyPeriod(value: unknown): Period {
-  const wrapped = isMap(value) && !Object.hasOwn(value, "hz") && Object.hasOwn(value, "period") && Object.keys(value).length === 1;
-  return (wrapped ? value.period : value) as Period;
-}
 
 /** `ether_every`: a period as `@every` takes it, or { period: ... }. */
 const everyArgs = z.unknown().superRefine((value, ctx) => {
