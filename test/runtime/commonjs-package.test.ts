@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Ether } from "../../src/index.js";
+import { DictDecoder } from "../../src/frame/index.js";
 import { collect } from "../helpers/sessions.js";
 import { resolveClass } from "../../src/runtime/config/index.js";
 import { projectRoot } from "../helpers/paths.js";
@@ -26,6 +27,34 @@ test("class paths into a commonjs package's .ts: named and default exports load 
   assert.equal((await resolveClass("./components.ts#Counter", dirs).load()).name, "Counter");
   assert.equal((await resolveClass("./components.ts#default", dirs).load()).name, "Squarer");
   await assert.rejects(resolveClass("./components.ts#Countr", dirs).load(), /has no export "Countr" \(did you mean "Counter"\?\); its exports: Counter, default$/);
+});
+
+test("a .cts component loads and runs (on a thread and in a process)", { timeout: 60_000 }, async () => {
+  const ether = new Ether();
+  try {
+    await ether.tap({
+      config: {
+        instances: {
+          counter: { class_path: "./components.ts#Counter", kwargs: { count: 4 } },
+          cuber: { class_path: "./cube.cts#Cuber" },
+          cuber2: { class_path: "./cube.cts#Cuber", placement: "process" },
+        },
+      },
+      cwd: packageDir,
+    });
+    const cubes = ether.engine!.subscribe("cjs/cubes", { wait: "spin" });
+    await ether.start();
+    const got: number[] = [];
+    const decoder = new DictDecoder();
+    for (const until = performance.now() + 20_000; got.length < 8 && performance.now() < until; ) {
+      cubes.poll((f) => void got.push(decoder.decode(f.buffer, f.offset, f.length).cube as number));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    assert.deepEqual(got.sort((a, b) => a - b), [0, 0, 1, 1, 8, 8, 27, 27], "both instances cubed every count");
+    assert.equal((await ether.shutdown()).failed, false);
+  } finally {
+    await ether.shutdown();
+  }
 });
 
 const WHERE = { thread: "a worker thread", process: "a child process", main: "the main thread" } as const;

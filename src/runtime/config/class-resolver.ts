@@ -16,7 +16,7 @@
  *   const cls = resolveClass("./processors.ts#DataProcessor", { baseDir, projectRoot });
  *   const DataProcessor = await cls.load();
  */
-import { isBuiltin } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import { extname, isAbsolute, join, resolve } from "node:path";
 import { realpathSync, statSync } from "node:fs";
 import { isMainThread } from "node:worker_threads";
@@ -241,7 +241,13 @@ export async function importClass(classRef: ClassRef): Promise<ComponentClass> {
   const url = classRef.form === "builtin" ? classRef.module : pathToFileURL(classRef.module).href;
   let ns: Record<string, unknown>;
   try {
-    ns = (await (classRef.form !== "builtin" && isEntryScript(classRef.module) ? importEntryScript(url, classRef.module) : import(url))) as Record<string, unknown>;
+    if (classRef.module.endsWith(".cts")) {
+      // Required, not imported: through tsx's ESM hooks, Node 20 fails the require() of an ES module
+      // (etherflow itself) that a CommonJS module loaded that way makes ("... is not in cache").
+      ns = { default: createRequire(classRef.module)(classRef.module) as unknown };
+    } else {
+      ns = (await (classRef.form !== "builtin" && isEntryScript(classRef.module) ? importEntryScript(url, classRef.module) : import(url))) as Record<string, unknown>;
+    }
   } catch (cause) {
     if (cause instanceof ConfigProblem) throw cause;
     const message = cause instanceof Error ? cause.message : String(cause);
