@@ -4,14 +4,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Ether } from "../../src/index.js";
-import { DictDecoder } from "../../src/frame/index.js";
-import { collect } from "../helpers/sessions.js";
+import { collect, fixtureSessions } from "../helpers/sessions.js";
 import { resolveClass } from "../../src/runtime/config/index.js";
 import { projectRoot } from "../helpers/paths.js";
 
 /** The fixture package, read from the source tree: its package.json says "type": "commonjs". */
 const packageDir = join(projectRoot, "test", "runtime", "fixtures", "commonjs-package");
+const { session } = fixtureSessions(packageDir);
 
 // First in this file: once a .ts component loaded, tsx's CommonJS hooks compile such a file too.
 test("a .js file with import/export in a commonjs package: the error says why and how to fix it", { timeout: 60_000 }, async () => {
@@ -30,57 +29,36 @@ test("class paths into a commonjs package's .ts: named and default exports load 
 });
 
 test("a .cts component loads and runs (on a thread and in a process)", { timeout: 60_000 }, async () => {
-  const ether = new Ether();
-  try {
-    await ether.tap({
-      config: {
-        instances: {
-          counter: { class_path: "./components.ts#Counter", kwargs: { count: 4 } },
-          cuber: { class_path: "./cube.cts#Cuber" },
-          cuber2: { class_path: "./cube.cts#Cuber", placement: "process" },
-        },
-      },
-      cwd: packageDir,
-    });
-    const cubes = ether.engine!.subscribe("cjs/cubes", { wait: "spin" });
-    await ether.start();
-    const got: number[] = [];
-    const decoder = new DictDecoder();
-    for (const until = performance.now() + 20_000; got.length < 8 && performance.now() < until; ) {
-      cubes.poll((f) => void got.push(decoder.decode(f.buffer, f.offset, f.length).cube as number));
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    assert.deepEqual(got.sort((a, b) => a - b), [0, 0, 1, 1, 8, 8, 27, 27], "both instances cubed every count");
-    assert.equal((await ether.shutdown()).failed, false);
-  } finally {
-    await ether.shutdown();
-  }
+  const ether = await session({
+    instances: {
+      counter: { class_path: "./components.ts#Counter", kwargs: { count: 4 } },
+      cuber: { class_path: "./cube.cts#Cuber" },
+      cuber2: { class_path: "./cube.cts#Cuber", placement: "process" },
+    },
+  });
+  const cubes = ether.engine!.subscribe("cjs/cubes", { wait: "spin" });
+  await ether.start();
+  const got = (await collect(cubes, 8)).map((m) => m.cube as number);
+  assert.deepEqual(got.sort((a, b) => a - b), [0, 0, 1, 1, 8, 8, 27, 27], "both instances cubed every count");
+  assert.equal((await ether.shutdown()).failed, false);
 });
 
 const WHERE = { thread: "a worker thread", process: "a child process", main: "the main thread" } as const;
 
 for (const placement of ["thread", "process", "main"] as const) {
   test(`a commonjs package's .ts components run on ${WHERE[placement]}`, { timeout: 60_000 }, async () => {
-    const ether = new Ether();
-    try {
-      await ether.tap({
-        config: {
-          instances: {
-            counter: { class_path: "./components.ts#Counter", kwargs: { count: 5 } },
-            squarer: { class_path: "./components.ts#default", placement },
-          },
-        },
-        cwd: packageDir,
-      });
-      const squares = ether.engine!.topic("cjs/squares").subscriber({ wait: "spin" });
-      await ether.start();
-      const got = await collect(squares, 5);
-      assert.deepEqual(got.map((m) => m.square), [0, 1, 4, 9, 16]);
-      const here = got.every((m) => m.pid === process.pid && m.thread === 0);
-      assert.equal(here, placement === "main", `squared on the ${placement}`);
-      assert.equal((await ether.shutdown()).failed, false);
-    } finally {
-      await ether.shutdown();
-    }
+    const ether = await session({
+      instances: {
+        counter: { class_path: "./components.ts#Counter", kwargs: { count: 5 } },
+        squarer: { class_path: "./components.ts#default", placement },
+      },
+    });
+    const squares = ether.engine!.topic("cjs/squares").subscriber({ wait: "spin" });
+    await ether.start();
+    const got = await collect(squares, 5);
+    assert.deepEqual(got.map((m) => m.square), [0, 1, 4, 9, 16]);
+    const here = got.every((m) => m.pid === process.pid && m.thread === 0);
+    assert.equal(here, placement === "main", `squared on the ${placement}`);
+    assert.equal((await ether.shutdown()).failed, false);
   });
 }

@@ -4,30 +4,12 @@
 // them. And a host reading several rings (or topics) does not let one busy ring starve the others.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
-import { DictDecoder, DictEncoder, SCHEMA_DICT } from "../../src/frame/index.js";
+import { DictEncoder, SCHEMA_DICT } from "../../src/frame/index.js";
 import { planLanes } from "../../src/runtime/lanes.js";
 import type { EtherError } from "../../src/errors.js";
-import type { TopicReader } from "../../src/runtime/topic-reader.js";
-import { fixtureSessions } from "../helpers/sessions.js";
+import { collect, fixtureSessions } from "../helpers/sessions.js";
 
 const { C, session } = fixtureSessions("test/runtime/fixtures");
-
-/** Decoded messages of a reader until `count` arrived (or the hang guard fires). */
-async function collect(reader: TopicReader, count: number, limitMs = 30_000): Promise<Record<string, unknown>[]> {
-  const decoders = new Map<Uint8Array, DictDecoder>(); // one per ring buffer
-  const out: Record<string, unknown>[] = [];
-  const until = performance.now() + limitMs;
-  while (out.length < count && performance.now() < until) {
-    reader.poll((f) => {
-      let decoder = decoders.get(f.buffer);
-      if (decoder === undefined) decoders.set(f.buffer, (decoder = new DictDecoder()));
-      out.push(structuredClone(decoder.decode(f.buffer, f.offset, f.length)));
-    });
-    if (out.length < count) await sleep(2);
-  }
-  return out;
-}
 
 /** The n of each message with `tag`, in arrival order. */
 const numbersOf = (messages: Record<string, unknown>[], tag: string): unknown[] => messages.filter((m) => m.tag === tag).map((m) => m.n);
@@ -68,8 +50,8 @@ test("two sources on a thread and a process publish one topic: an instance and a
   // A publisher outside the instances writes the topic's own ring; the relay reads it too.
   const outside = engine.publisher("tagged");
   outside.publish(new DictEncoder().encode({ tag: "outside", n: 0 }), SCHEMA_DICT);
-  const seen = await collect(tagged, 2 * count + 1);
-  const passed = await collect(relayed, 2 * count + 1);
+  const seen = await collect(tagged, 2 * count + 1, 30_000);
+  const passed = await collect(relayed, 2 * count + 1, 30_000);
   for (const [what, got] of [["outside reader", seen], ["relay", passed]] as const) {
     assert.deepEqual(numbersOf(got, "a"), upTo(count), `${what}: a's messages, in order`);
     assert.deepEqual(numbersOf(got, "b"), upTo(count), `${what}: b's messages, in order`);
@@ -119,7 +101,7 @@ test("lanes: false keeps one shared ring, in which both sources' messages still 
   assert.deepEqual(engine.rings("tagged"), ["tagged"]);
   const tagged = engine.subscribe("tagged", { wait: "spin" });
   await ether.start();
-  const seen = await collect(tagged, 2 * count);
+  const seen = await collect(tagged, 2 * count, 30_000);
   assert.deepEqual(numbersOf(seen, "a"), upTo(count));
   assert.deepEqual(numbersOf(seen, "b"), upTo(count));
   tagged.close();
