@@ -269,11 +269,12 @@ export const scenario: Scenario = {
         "{seq, t, value}: generator -> 2 processors -> collector (4 threads; zeromq-json: 4 processes, ipc://), " +
         "generated msgs/s complete at the collector",
       impls: [{ name: "ether" }, { name: "postMessage" }, { name: "zeromq-json" }],
-      // Four threads (or processes) JIT-compile on two cores for the first ~200 ms, so the quick
-      // warm-up is as long as the full one. Each trial spends ~0.5-1 s starting its four threads or
-      // processes (an ether session's hosts load the runtime): two quick repeats keep the whole
-      // quick run under a minute.
-      quick: { warmMs: 200, measureMs: 150, repeats: 2 },
+      // Four threads (or processes) JIT-compile on two cores for the first ~500 ms (ether measured
+      // from 200 ms: 0.2 M msgs/s; from 500 ms: 1.3-1.5 M; from 800 ms: 1.6-1.7 M). Each trial
+      // spends ~0.5-1 s starting its four threads or processes (an ether session's hosts load the
+      // runtime): two quick repeats keep the whole quick run under a minute.
+      warmMs: 600,
+      quick: { measureMs: 150, repeats: 2 },
       goals: [
         {
           label: "ether >= 10x postMessage (pipeline)",

@@ -282,7 +282,8 @@ async function main(): Promise<void> {
   const repeatsOf = (def: (typeof selected)[number]["def"]): number => args.repeats ?? quickOf(def)?.repeats ?? repeats;
   const optsOf = (def: (typeof selected)[number]["def"]): TrialOptions => {
     const q = quickOf(def);
-    return q === undefined ? opts : { ...opts, warmMs: q.warmMs ?? opts.warmMs, measureMs: q.measureMs ?? opts.measureMs };
+    const warmMs = Math.max(opts.warmMs, def.warmMs ?? 0);
+    return { ...opts, warmMs: q?.warmMs ?? warmMs, measureMs: q?.measureMs ?? opts.measureMs };
   };
 
   const plan: PlannedTrial[] = [];

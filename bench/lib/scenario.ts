@@ -61,6 +61,11 @@ export interface CaseDef {
    */
   readonly cores?: number;
   /**
+   * Warm-up of this case in every run when the run's is shorter: a case whose threads take longer to
+   * reach their steady rate (JIT compiling on two cores while more threads than cores run).
+   */
+  readonly warmMs?: number;
+  /**
    * `--quick` settings of this case where they differ from the run's: windows (a case whose trials
    * need a longer warm-up) and repeats (a case whose trials cost seconds of start-up each, so that
    * the quick run stays under a minute). `--repeats` overrides `repeats`.
