@@ -82,10 +82,10 @@ export function etherStreamRoles(frame: number): { pub: RoleFn; sub: RoleFn } {
     if (wait === "spin") {
       for (;;) if (s.poll(handler) === 0 && isDone(ctl, meter.count)) break;
     } else {
+      // The loop the Subscriber docs show: wait() after every poll, so the strategy sees each batch.
       for (;;) {
-        if (s.poll(handler) !== 0) continue;
-        if (isDone(ctl, meter.count)) break;
-        s.wait(5);
+        s.poll(handler);
+        if (!s.wait(5) && isDone(ctl, meter.count)) break;
       }
     }
     meter.finish();

@@ -18,6 +18,8 @@ export class TopicReader {
   readonly #doorbell: Doorbell | undefined;
   readonly #strategy: WaitStrategy;
   #closed = false;
+  /** Frames poll() handed out since wait() last told the strategy. */
+  #batch = 0;
 
   /** Subscribes to each of `rings` (the topic's own ring first); use SessionEngine.subscribe(). */
   constructor(topic: string, rings: readonly Topic[], wait: WaitAlias) {
@@ -41,6 +43,7 @@ export class TopicReader {
       if (count >= limit) break;
       count += sub.poll(handler, limit - count);
     }
+    this.#batch += count;
     return count;
   }
 
@@ -53,6 +56,12 @@ export class TopicReader {
   /** Waits per the wait strategy until a frame is waiting; false when `timeoutMs` (negative: no limit) passed first. */
   wait(timeoutMs = -1): boolean {
     const deadline = timeoutMs < 0 ? Infinity : performance.now() + timeoutMs;
+    if (this.#batch > 0) {
+      // Told even when more frames wait, as Subscriber.wait() does: a reader that keeps finding a few
+      // frames naps sooner or later under hybrid, and takes them in one batch.
+      this.#strategy.idle(this.#batch, timeoutMs);
+      this.#batch = 0;
+    }
     for (;;) {
       if (this.hasData()) return true;
       const left = deadline === Infinity ? -1 : deadline - performance.now();

@@ -169,12 +169,16 @@ export class Subscriber {
    * again first, a few frames at a time make `hybrid` nap sooner (see wait-strategy.ts).
    */
   wait(timeoutMs = -1): boolean {
-    if (this.hasData()) return true;
-    const deadline = timeoutMs < 0 ? Infinity : performance.now() + timeoutMs;
     const strategy = this.#strategy;
     const batch = this.#delivered - this.#deliveredAtWait;
-    this.#deliveredAtWait = this.#delivered;
-    if (batch > 0) strategy.idle(batch);
+    if (batch > 0) {
+      // Told even when more frames wait: a reader that keeps finding a few (chasing its publisher
+      // frame by frame) naps sooner or later under `hybrid`, and takes them in one batch.
+      this.#deliveredAtWait = this.#delivered;
+      strategy.idle(batch, timeoutMs);
+    }
+    if (this.hasData()) return true;
+    const deadline = timeoutMs < 0 ? Infinity : performance.now() + timeoutMs;
     // The clock costs ~50 ns here, far more than a poll of the tail: read it once per 1024 idle rounds.
     let left = timeoutMs < 0 ? -1 : timeoutMs;
     for (let round = 1; ; round++) {

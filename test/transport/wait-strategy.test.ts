@@ -1,5 +1,6 @@
 // The hybrid wait strategy's phases, with a doorbell that records instead of sleeping: spin, then nap,
-// then park; a real batch starts over; polls that keep pace frame by frame lead to a nap, never a park;
+// then park; a real batch starts over; polls that keep pace frame by frame lead to a nap (even when
+// the ring is never found empty), never a park;
 // naps grow while each one ends with a batch waiting, and shrink back when one does not; in such a
 // heavy stream the reader naps at its first empty poll.
 import { test } from "node:test";
@@ -50,14 +51,27 @@ test("polls that find a few frames each lead to a nap, but never to a park", () 
   const { doorbell, log } = recorder();
   const s = hybrid(doorbell);
   const tiny = Math.ceil(SPINS / SMALL_BATCH_SPINS);
-  for (let i = 0; i < tiny; i++) assert.equal(s.idle(1), false, "a poll with work never waits");
-  assert.equal(s.idle(0), true, "the first empty poll after them naps");
+  for (let i = 0; i < tiny - 1; i++) assert.equal(s.idle(1), false, "a few such polls go on at once");
+  let spins = 0;
+  while (!s.idle(0)) spins++;
+  assert.equal(spins, SPINS - (tiny - 1) * SMALL_BATCH_SPINS - 1, "each counted as many spins: the nap comes sooner");
   assert.deepEqual(log, ["nap"]);
   for (let round = 0; round < 10; round++) {
     s.idle(1);
     s.idle(0);
   }
   assert.ok(log.every((w) => w === "nap"), `naps only while frames trickle in: ${log.join(",")}`);
+});
+
+test("a reader that never finds the ring empty, a frame or two per poll, naps all the same", () => {
+  const { doorbell, log } = recorder();
+  const s = hybrid(doorbell);
+  const tiny = Math.ceil(SPINS / SMALL_BATCH_SPINS);
+  for (let i = 0; i < tiny - 1; i++) assert.equal(s.idle(2), false, "keeps pace for a while");
+  assert.equal(s.idle(2), true, "then naps with frames waiting");
+  assert.equal(s.idle(SMALL_BATCH * 8), false, "and takes them in one batch");
+  for (let i = 0; i < 100; i++) s.idle(1);
+  assert.ok(log.length > 1 && log.every((w) => w === "nap"), `naps, never parks, while frames flow: ${log.join(",")}`);
 });
 
 test("a nap that ends with a batch waiting makes the next one twice as long, up to napMaxMs; a thin one resets it", () => {
@@ -82,8 +96,7 @@ test("in a heavy stream (a nap found a batch) the reader naps at its first empty
   while (!s.idle(0)) spins++;
   assert.equal(spins, STREAM_SPINS - 1, "naps at its first empty poll");
   assert.equal(s.idle(SMALL_BATCH), false, "the stream goes on");
-  for (let i = 0; i < 3; i++) assert.equal(s.idle(3), false, "polls with a few frames never wait");
-  assert.equal(s.idle(0), true, "the first empty poll naps");
+  assert.equal(s.idle(3), true, "in the stream, a poll with a few frames naps at once");
   assert.equal(s.idle(SMALL_BATCH), false, "a batch again");
   assert.equal(s.idle(0), true, "nap");
   assert.equal(s.idle(SMALL_BATCH - 1), false, "this nap found less than a batch: the stream thinned");

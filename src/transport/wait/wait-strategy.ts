@@ -11,8 +11,9 @@
  *   SMALL_BATCH frames) is not idle, but it is not worth a core either: it reads the shared tail
  *   after every frame, which slows the publisher, and on a machine with more busy threads than cores
  *   it takes CPU the publisher needs. Such polls count as SMALL_BATCH_SPINS idle spins each, so after
- *   a few dozen of them the reader naps and then takes the frames in one batch (the publisher ran
- *   meanwhile without a reader on its line); a poll that finds a real batch resets the count.
+ *   a few dozen of them the reader naps, even with frames waiting (a reader chasing its publisher may
+ *   never find the ring empty), and then takes the frames in one batch (the publisher ran meanwhile
+ *   without a reader on its line); a poll that finds a real batch resets the count.
  *   A nap after which a real batch was waiting means a heavy stream: the next nap is twice as long
  *   (up to `napMaxMs`), since waking more often would only cost context switches (each one a timer and
  *   a VM exit here) while the batches stay big; a nap that finds less goes back to `napMs`. In such a
@@ -111,6 +112,13 @@ export function createWaitStrategy(
   let napped = false;
   /** Spins before the next nap: `spins`, or STREAM_SPINS while the last nap found a batch. */
   let spinLimit = spins;
+  const napFor = (timeoutMs: number | undefined): WaitStep => {
+    const ms = timeoutMs === undefined || timeoutMs < 0 ? nap : Math.min(nap, timeoutMs);
+    napSpent += nap;
+    napped = true;
+    doorbell.nap(ms);
+    return "waited";
+  };
   const step = (workCount: number, timeoutMs?: number): WaitStep => {
     if (napped) {
       napped = false;
@@ -124,18 +132,14 @@ export function createWaitStrategy(
       return "go";
     }
     if (workCount > 0) {
-      idleCount += SMALL_BATCH_SPINS; // frame by frame: counts toward a nap, but data flows, so no park
+      // Frame by frame: counts toward a nap, and naps once the count is reached even with frames
+      // waiting (a reader chasing its publisher may never find the ring empty); data flows, so no park.
       napSpent = 0;
-      return "go";
+      idleCount += SMALL_BATCH_SPINS;
+      return idleCount < spinLimit ? "go" : napFor(timeoutMs);
     }
     if (++idleCount < spinLimit) return "go";
-    if (napSpent < napBudget) {
-      const ms = timeoutMs === undefined || timeoutMs < 0 ? nap : Math.min(nap, timeoutMs);
-      napSpent += nap;
-      napped = true;
-      doorbell.nap(ms);
-      return "waited";
-    }
+    if (napSpent < napBudget) return napFor(timeoutMs);
     // Stay in the park phase (no new spins or naps) until work arrives: a caller that parks with a
     // short timeout, again and again while idle, must not pay the spin and nap phase every time.
     return "park";
