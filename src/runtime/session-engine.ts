@@ -26,7 +26,7 @@ import type { InstanceConfig } from "./config/index.js";
 import { type InstanceStatus, Supervisor } from "./supervisor.js";
 import { Resource } from "../lifecycle/index.js";
 import { registryMethods } from "./registry.js";
-import { didYouMean } from "./config/suggest.js";
+import { warnPositionalKwargs, warnUnusedTopics } from "./config-warnings.js";
 import { type TopicLanes, planLanes } from "./lanes.js";
 import { TopicReader } from "./topic-reader.js";
 
@@ -61,22 +61,6 @@ export interface ShutdownReport {
 
 /** What shutdown() reports for a session that never ran (or already stopped). */
 export const NOTHING_RAN: ShutdownReport = Object.freeze({ failed: false, handlerErrors: 0, invalid: 0, restarts: 0, dropped: 0, rejected: 0 });
-
-/**
- * A topic set up under `topics:` that no instance publishes or subscribes to is most often a typo
- * (its settings then silently apply to nothing): say so, with a suggestion. It is still created, for
- * readers and writers outside the session's instances.
- */
-function warnUnusedTopics(config: SessionConfig, used: ReadonlySet<string>): void {
-  for (const name of Object.keys(config.topics)) {
-    if (used.has(name) || name.startsWith("ether/")) continue;
-    const hint = didYouMean(name, [...used]);
-    sessionLine(
-      "warn",
-      `${config.topicPlaces[name] ?? `topics.${name}`}: no instance publishes or subscribes to "${name}"${hint}; its settings apply only to readers and writers outside the session's instances`,
-    );
-  }
-}
 
 /** One session, from tap to shutdown. */
 export class SessionEngine {
@@ -117,7 +101,9 @@ export class SessionEngine {
     /** Topic → keys of the hosts that publish it (every "main" instance shares one host). */
     const writers = new Map<string, string[]>();
     for (const instance of config.instances) {
-      const meta = componentMeta(await loadClass(instance.class));
+      const cls = await loadClass(instance.class);
+      warnPositionalKwargs(config, instance, cls);
+      const meta = componentMeta(cls);
       for (const s of meta.subs) used.add(s.topic);
       for (const p of meta.pubs) {
         used.add(p.topic);

@@ -181,12 +181,14 @@ export async function loadConfig(source: string | object, options: LoadConfigOpt
   const { instances, registry } = await resolveClasses(draft, { baseDir, projectRoot }, classIssues);
   if (classIssues.length > 0) throw report(yaml, classIssues);
 
+  const place = (path: KeyPath): string => {
+    const at = yaml === undefined ? undefined : locate(yaml, path, "key");
+    return at === undefined ? formatKeyPath(path) : `${yaml!.file}:${at.line}:${at.col}: ${formatKeyPath(path)}`;
+  };
   const topicPlaces: Record<string, string> = {};
-  for (const name of Object.keys(draft.topics)) {
-    const keyPath = formatKeyPath(["topics", name]);
-    const at = yaml === undefined ? undefined : locate(yaml, ["topics", name], "key");
-    topicPlaces[name] = at === undefined ? keyPath : `${yaml!.file}:${at.line}:${at.col}: ${keyPath}`;
-  }
-  const config: SessionConfig = { file, baseDir, projectRoot, session: draft.session, instances, registry, topics: draft.topics, topicPlaces };
+  for (const name of Object.keys(draft.topics)) topicPlaces[name] = place(["topics", name]);
+  const kwargsPlaces: Record<string, string> = {};
+  for (const i of instances) kwargsPlaces[i.name] = place(["instances", i.name, "kwargs"]);
+  const config: SessionConfig = { file, baseDir, projectRoot, session: draft.session, instances, registry, topics: draft.topics, topicPlaces, kwargsPlaces };
   return deepFreeze(config);
 }

@@ -144,4 +144,6 @@ export interface SessionConfig {
   readonly topics: Readonly<Record<string, TopicSettings>>;
   /** Where each topic under `topics:` is written: `file:line:col: topics.name`, or `topics.name` for an object config. */
   readonly topicPlaces: Readonly<Record<string, string>>;
+  /** Where each instance's `kwargs` are written (`file:line:col: instances.name.kwargs`), by instance name. */
+  readonly kwargsPlaces: Readonly<Record<string, string>>;
 }
