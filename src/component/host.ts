@@ -15,6 +15,7 @@
  *   await host.run(() => stopRequested);
  *   await host.stop();
  */
+import { handlerParameter, namedFieldWarning } from "./named-fields.js";
 import { EtherError, errors } from "../errors.js";
 import { HandlerFailure, checkHealth, cleanupInstances, initializeInstance } from "./instance-hooks.js";
 
@@ -50,6 +51,8 @@ interface Subscription {
   readonly sub: Subscriber;
   readonly decoder: DictDecoder;
   readonly schema: ZodType | undefined;
+  /** The handler's first parameter's name, until its first message has been looked at (named-fields.ts). */
+  namedParameter: string | undefined;
 }
 
 interface Tick {
@@ -151,7 +154,7 @@ export class Host {
           const sub = io.topic(ring).subscriber({ doorbell: io.doorbell, wait: io.wait, ...extra });
           // A decoder per ring: it keeps views of the one buffer it reads.
           const decoder = new DictDecoder({ topic: s.topic });
-          this.#subscriptions.push({ spec, instance: spec.name, target, ctx, method: s.method, topic: s.topic, ring, sub, decoder, schema: s.schema });
+          this.#subscriptions.push({ spec, instance: spec.name, target, ctx, method: s.method, topic: s.topic, ring, sub, decoder, schema: s.schema, namedParameter: handlerParameter(target, s.method) });
           this.#losses.watchDrops({ instance: spec.name, method: s.method, topic: s.topic }, () => sub.counts().dropped);
         }
       }
@@ -328,6 +331,7 @@ export class Host {
             }
             message = checked.value as Record<string, unknown>;
           }
+          if (s.namedParameter !== undefined) this.#lookAtParameter(s, message);
           this.counts.delivered++;
           const pending = this.#call(s.spec, s.target, s.ctx, s.method, message, s.topic);
           if (pending !== undefined) {
@@ -345,6 +349,13 @@ export class Host {
       }
     }
     return handled;
+  }
+
+  /** Once per subscription: warns when the handler's first parameter is named like a field of its message. */
+  #lookAtParameter(s: Subscription, message: Record<string, unknown>): void {
+    const warning = namedFieldWarning(s.method, s.namedParameter!, message);
+    s.namedParameter = undefined;
+    if (warning !== undefined) this.#io.log("warn", warning, { instance: s.instance, method: s.method, topic: s.topic });
   }
 
   async #runDueTicks(): Promise<number> {

@@ -9,7 +9,7 @@
  */
 import { sessionLine } from "../log.js";
 import type { InstanceConfig, SessionConfig } from "./config/index.js";
-import { firstConstructorParameter } from "./config/constructor-params.js";
+import { firstConstructorParameter } from "../component/parameter-names.js";
 import { didYouMean } from "./config/suggest.js";
 
 /**

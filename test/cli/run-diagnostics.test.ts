@@ -1,8 +1,8 @@
 // What `ether run` tells about a config's mistakes. A session whose instance cannot be constructed:
 // the start fails with one clear error naming the instance and its constructor, nothing crashes, the
 // other hosts are stopped without being reported as crashes, the exit code is 1 and /dev/shm keeps
-// nothing of the session. A topic set up that no instance uses, and kwargs for a constructor written
-// for named arguments: a warning with its place.
+// nothing of the session. A topic set up that no instance uses, kwargs for a constructor written for
+// named arguments, and a handler written for them: a warning with its place.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -46,4 +46,16 @@ test("kwargs for a constructor that takes them by name are warned about, with th
     /WARN - .*named-args\.yaml:6:5: instances\.named\.kwargs: Ether passes kwargs to the constructor as one object, new NamedArgsSource\(\{ count: 2 \}\), but NamedArgsSource's constructor takes "count" as its first parameter.*constructor\(\{ count \} = \{\}\)/,
   );
   assert.equal(out.match(/kwargs to the constructor/g)?.length, 1, "Source, which takes one object, is not warned about");
+});
+
+test("a handler whose parameter is named like a field of its messages is warned about once, with the fix", { timeout: 60_000 }, () => {
+  const config = join(projectRoot, "test/runtime/fixtures/named-fields.yaml");
+  const r = spawnSync(process.execPath, [CLI, "run", config, "--duration", "300ms"], { encoding: "utf8", timeout: 50_000 });
+  const out = r.stdout + r.stderr;
+  assert.equal(r.status, 0, out);
+  assert.match(
+    out,
+    /WARN - \[named, take, topic "readings"\] take's first parameter is named "value", like a field of its messages, but a handler gets the whole message as one object \(\{ value \}\); take the fields by name, take\(\{ value \}\)/,
+  );
+  assert.equal(out.match(/first parameter is named/g)?.length, 1, "once, and not for the handler that takes the whole message");
 });

@@ -1,8 +1,9 @@
 /**
- * What a class's constructor calls its first parameter, read from its source: Ether passes `kwargs`
- * to a constructor as one object, and a constructor written Python-style (`constructor(scale = 1)`,
- * meant for `kwargs: { scale: 2 }`) would silently get that object as `scale`. The session warns when
- * the first parameter's name is one of the instance's kwargs keys (see session-engine.ts).
+ * What a function calls its first parameter, read from its source, for two warnings about code
+ * written for Python Ether's keyword arguments: Ether passes `kwargs` to a constructor as one object
+ * (`constructor(scale = 1)` meant for `kwargs: { scale: 2 }` would get that object as `scale`), and a
+ * message to a handler as one object (`processData(data)` meant for `{ data: 5 }` would get the whole
+ * message as `data`).
  *
  * Reads `Function.prototype.toString()`: the source as written (or as tsx/tsc emitted it), so a
  * TypeScript parameter property `constructor(public scale = 1)` reads as `scale`. A class without a
@@ -10,8 +11,9 @@
  * parameters, and sources that cannot be read (native or bound functions), give undefined.
  *
  * @example
- *   firstConstructorParameter(class { constructor(scale = 1) {} });      // "scale"
+ *   firstConstructorParameter(class { constructor(scale = 1) {} });          // "scale"
  *   firstConstructorParameter(class { constructor({ scale = 1 } = {}) {} }); // undefined
+ *   firstParameter(function processData(data) {});                          // "data"
  */
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*/;
@@ -52,4 +54,17 @@ function firstIdentifier(params: string): string | undefined {
   const rest = params.replace(/^(?:\s+|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*/, "");
   const match = IDENTIFIER.exec(rest);
   return match === null ? undefined : match[0];
+}
+
+/** The name of the first parameter of a function or method, when it is a plain identifier. */
+export function firstParameter(fn: Function): string | undefined {
+  let source: string;
+  try {
+    source = Function.prototype.toString.call(fn);
+  } catch {
+    return undefined;
+  }
+  if (source.startsWith("class")) return undefined;
+  const open = source.indexOf("(");
+  return open < 0 ? undefined : firstIdentifier(source.slice(open + 1)); // no "(": an arrow x => ..., not a method
 }

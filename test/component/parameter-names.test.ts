@@ -1,10 +1,10 @@
-// firstConstructorParameter(): the name of a constructor's first parameter, read from the class's
-// source, for the warning about kwargs meant as named arguments. Plain and defaulted identifiers and
+// firstConstructorParameter() / firstParameter(): the name of a constructor's or a method's first
+// parameter, read from the source, for the warnings about kwargs and messages meant as named arguments. Plain and defaulted identifiers and
 // TypeScript parameter properties are names; destructured and rest parameters are not; a class with no
 // constructor of its own takes its parent's; unreadable sources give nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { firstConstructorParameter } from "../../src/runtime/config/constructor-params.js";
+import { firstConstructorParameter, firstParameter } from "../../src/component/parameter-names.js";
 
 test("plain, defaulted and parameter-property first parameters are read by name", () => {
   assert.equal(firstConstructorParameter(class { constructor(scale: number) { void scale; } }), "scale");
@@ -43,4 +43,24 @@ test("old-style constructor functions are read; bound and native functions give 
   assert.equal(firstConstructorParameter(Sensor), "port");
   assert.equal(firstConstructorParameter(Sensor.bind({ port: "" })), undefined);
   assert.equal(firstConstructorParameter(Map), undefined);
+});
+
+test("a method's first parameter: plain, async, defaulted, destructured, none", () => {
+  const proto = class {
+    processData(data: number): number {
+      return data;
+    }
+    async infer(frame = {}): Promise<object> {
+      return frame;
+    }
+    take({ data }: { data: number }): number {
+      return data;
+    }
+    tick(): void {}
+  }.prototype;
+  assert.equal(firstParameter(proto.processData), "data");
+  assert.equal(firstParameter(proto.infer), "frame");
+  assert.equal(firstParameter(proto.take), undefined);
+  assert.equal(firstParameter(proto.tick), undefined);
+  assert.equal(firstParameter((m: unknown) => m), "m");
 });
