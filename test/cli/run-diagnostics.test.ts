@@ -28,19 +28,22 @@ for (const placement of ["thread", "process"]) {
   });
 }
 
-test("a topic under topics: that no instance uses is warned about, with its place and a suggestion", { timeout: 60_000 }, () => {
-  const config = join(projectRoot, "test/runtime/fixtures/unused-topic.yaml");
-  const r = spawnSync(process.execPath, [CLI, "run", config, "--duration", "200ms"], { encoding: "utf8", timeout: 50_000 });
+/** Runs a fixture config that starts and stops cleanly; returns everything it printed. */
+function runCleanly(fixture: string, duration: string): string {
+  const config = join(projectRoot, "test/runtime/fixtures", fixture);
+  const r = spawnSync(process.execPath, [CLI, "run", config, "--duration", duration], { encoding: "utf8", timeout: 50_000 });
   const out = r.stdout + r.stderr;
   assert.equal(r.status, 0, out);
+  return out;
+}
+
+test("a topic under topics: that no instance uses is warned about, with its place and a suggestion", { timeout: 60_000 }, () => {
+  const out = runCleanly("unused-topic.yaml", "200ms");
   assert.match(out, /WARN - .*unused-topic\.yaml:7:3: topics\.number: no instance publishes or subscribes to "number" \(did you mean "numbers"\?\)/);
 });
 
 test("kwargs for a constructor that takes them by name are warned about, with their place and the fix", { timeout: 60_000 }, () => {
-  const config = join(projectRoot, "test/runtime/fixtures/named-args.yaml");
-  const r = spawnSync(process.execPath, [CLI, "run", config, "--duration", "200ms"], { encoding: "utf8", timeout: 50_000 });
-  const out = r.stdout + r.stderr;
-  assert.equal(r.status, 0, out);
+  const out = runCleanly("named-args.yaml", "200ms");
   assert.match(
     out,
     /WARN - .*named-args\.yaml:6:5: instances\.named\.kwargs: Ether passes kwargs to the constructor as one object, new NamedArgsSource\(\{ count: 2 \}\), but NamedArgsSource's constructor takes "count" as its first parameter.*constructor\(\{ count \} = \{\}\)/,
@@ -49,10 +52,7 @@ test("kwargs for a constructor that takes them by name are warned about, with th
 });
 
 test("a handler whose parameter is named like a field of its messages is warned about once, with the fix", { timeout: 60_000 }, () => {
-  const config = join(projectRoot, "test/runtime/fixtures/named-fields.yaml");
-  const r = spawnSync(process.execPath, [CLI, "run", config, "--duration", "300ms"], { encoding: "utf8", timeout: 50_000 });
-  const out = r.stdout + r.stderr;
-  assert.equal(r.status, 0, out);
+  const out = runCleanly("named-fields.yaml", "300ms");
   assert.match(
     out,
     /WARN - \[named, take, topic "readings"\] take's first parameter is named "value", like a field of its messages, but a handler gets the whole message as one object \(\{ value \}\); take the fields by name, take\(\{ value \}\)/,
