@@ -34,11 +34,7 @@ export function firstConstructorParameter(cls: Function): string | undefined {
       if (match === null) continue; // no constructor of its own: the parent's gets the arguments
       return firstIdentifier(classBody(source).slice(match.index + match[0].length));
     }
-    if (source.startsWith("function")) {
-      const open = source.indexOf("(");
-      return open < 0 ? undefined : firstIdentifier(source.slice(open + 1));
-    }
-    return undefined;
+    return source.startsWith("function") ? firstParameter(c) : undefined;
   }
   return undefined;
 }
