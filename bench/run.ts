@@ -275,7 +275,7 @@ async function main(): Promise<void> {
     return;
   }
   const opts: TrialOptions = args.quick
-    ? { quick: true, warmMs: 60, measureMs: 160, idleMs: 1000 }
+    ? { quick: true, warmMs: 60, measureMs: 160, idleMs: 800 }
     : { quick: false, warmMs: 200, measureMs: 700, idleMs: 5000 };
   const repeats = args.repeats ?? (args.quick ? 3 : 5);
   const quickOf = (def: (typeof selected)[number]["def"]) => (args.quick ? def.quick : undefined);
