@@ -4,16 +4,19 @@
  *
  * @example
  *   $ ether run config.yaml --duration 5s
+ *   $ ether info config.yaml
  *   $ ether doctor
  */
 import { readFileSync } from "node:fs";
 import { doctor } from "./commands/doctor.js";
+import { info } from "./commands/info.js";
 import { run } from "./commands/run.js";
 
 const USAGE = `usage: ether <command>      (ether --version prints the version)
 
 commands:
   run <config.yaml> [--duration 5s]   run a session until the duration passes or SIGINT/SIGTERM
+  info <config.yaml>                  validate a config and print what it will run, without running it
   doctor                              report what this machine offers Ether (threads, native addon, /dev/shm) and why not`;
 
 /** Runs the command line; resolves with the exit code. */
@@ -28,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === "run") return run(rest);
+  if (command === "info") return info(rest);
   if (command === "doctor" && (rest[0] === "--help" || rest[0] === "-h")) {
     console.log("usage: ether doctor\n\nReports what this machine offers Ether (worker threads, the native addon, /dev/shm, process topics) and why not.");
     return 0;

@@ -10,34 +10,25 @@
  *   await engine.shutdown();
  */
 import { randomUUID } from "node:crypto";
-import { componentMeta } from "../component/metadata.js";
-import { applyDecorators } from "../component/registry-apply.js";
-import { DEAD_LETTER_TOPIC } from "../component/host.js";
 import { errors } from "../errors.js";
-import { namespace, sessionLine, setLogLevel } from "../log.js";
+import { namespace, sessionLine } from "../log.js";
 import { nativeStatus, warnThreadsOnly } from "../native/load.js";
 import { type Publisher, SharedSpace, Topic, type TopicHandle, type TopicStats, type WaitAlias } from "../transport/index.js";
 import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
 import { TAIL_INDEX, SLOT_ACTIVE, SUB_CURSOR_OFFSET, SUB_SLOT_LENGTH, SUB_STATE_OFFSET } from "../transport/ring-layout.js";
-import { type SessionConfig, loadClass, loadConfig, topicSettings } from "./config/index.js";
-import { LOG_TOPIC } from "./host-runner.js";
+import type { SessionConfig } from "./config/index.js";
 import type { HostSpec, HostedInstanceSpec } from "./host-spec.js";
 import type { InstanceConfig } from "./config/index.js";
 import { type InstanceStatus, Supervisor } from "./supervisor.js";
 import { Resource } from "../lifecycle/index.js";
-import { registryMethods } from "./registry.js";
-import { warnPositionalKwargs, warnUnusedTopics } from "./config-warnings.js";
-import { type TopicLanes, planLanes } from "./lanes.js";
+import type { TopicLanes } from "./lanes.js";
+import { LIFECYCLE_TOPIC, MAIN_HOST, hostKey, planSession } from "./session-plan.js";
 import { TopicReader } from "./topic-reader.js";
 
 const debug = namespace("session");
 
 /** How long shutdown waits for `@every` methods to stop and in-flight messages to be handled before it stops the hosts. */
 const DRAIN_DEADLINE_MS = 2000;
-/** Host key of the session's main-thread host (no instance name is empty). */
-const MAIN_HOST = "";
-/** Topic on which every instance state change is published: `{ host, instances, placement, from, to, reason, restarts, time }`. */
-export const LIFECYCLE_TOPIC = "ether/lifecycle";
 
 /** A topic's counters over all its rings (SessionEngine.stats): each total summed over the rings. */
 export interface TopicTotals extends Omit<TopicStats, "publishers" | "subscribers"> {
@@ -94,38 +85,13 @@ export class SessionEngine {
 
   /** Validates the config (a YAML path or an object), loads the classes, and creates the topics. Nothing runs yet. */
   static async tap(source: string | object, options: { cwd?: string } = {}): Promise<SessionEngine> {
-    const config = await loadConfig(source, options);
-    setLogLevel(config.session.logLevel);
-    for (const entry of config.registry) applyDecorators(await loadClass(entry.class), registryMethods(entry.methods));
-    const used = new Set<string>();
-    /** Topic → keys of the hosts that publish it (every "main" instance shares one host). */
-    const writers = new Map<string, string[]>();
-    for (const instance of config.instances) {
-      const cls = await loadClass(instance.class);
-      warnPositionalKwargs(config, instance, cls);
-      const meta = componentMeta(cls);
-      for (const s of meta.subs) used.add(s.topic);
-      for (const p of meta.pubs) {
-        used.add(p.topic);
-        const hosts = writers.get(p.topic) ?? [];
-        const host = hostKey(instance);
-        if (!hosts.includes(host)) hosts.push(host);
-        writers.set(p.topic, hosts);
-      }
-    }
-    warnUnusedTopics(config, used);
-    const topics = new Set<string>([...Object.keys(config.topics), ...used]);
-    topics.add(LOG_TOPIC);
-    topics.add(DEAD_LETTER_TOPIC);
-    topics.add(LIFECYCLE_TOPIC);
-    for (const topic of writers.keys()) if (!topicSettings(config, topic).lanes) writers.delete(topic); // one shared ring asked for
-    const lanes = planLanes(writers, topics);
+    const { config, topics, lanes } = await planSession(source, options);
     const processes = config.instances.filter((i) => i.placement === "process");
     if (!nativeStatus().available) warnThreadsOnly(); // once per thread: processes need the addon
     if (processes.length > 0 && !nativeStatus().available) {
       throw errors.nativeUnavailable(`instance "${processes[0]!.name}" has placement: process (${nativeStatus().reason})`);
     }
-    const rings = [...topics].flatMap((name) => (lanes.get(name)?.rings ?? [name]).map((ring) => ({ name, ring })));
+    const rings = topics.flatMap((topic) => topic.rings.map((ring) => ({ topic, ring })));
     const space = SharedSpace.create({
       sessionId: randomUUID(),
       transport: processes.length > 0 ? "shm" : "threads",
@@ -133,17 +99,10 @@ export class SessionEngine {
     });
     const handles: Record<string, TopicHandle> = {};
     try {
-      for (const { name, ring } of rings) {
-        const t = topicSettings(config, name);
-        // A slow reader of the log must never stall a host: unless configured, the log drops its oldest lines (counted).
-        const policy = (name === LOG_TOPIC || name === LIFECYCLE_TOPIC) && config.topics[name] === undefined ? "drop-oldest" : t.policy;
-        handles[ring] = space.createTopic(ring, {
-          capacity: t.capacity,
-          maxFrame: t.maxFrame,
-          policy,
-          blockTimeoutMs: config.session.blockTimeoutMs,
-        });
-        debug("session %s: topic %s (%d bytes, max frame %d, %s)", space.sessionId, ring, t.capacity, t.maxFrame, policy);
+      for (const { topic, ring } of rings) {
+        const { capacity, maxFrame } = topic.settings;
+        handles[ring] = space.createTopic(ring, { capacity, maxFrame, policy: topic.policy, blockTimeoutMs: config.session.blockTimeoutMs });
+        debug("session %s: topic %s (%d bytes, max frame %d, %s)", space.sessionId, ring, capacity, maxFrame, topic.policy);
       }
     } catch (error) {
       space.close();
@@ -378,10 +337,6 @@ export class SessionEngine {
   }
 }
 
-/** Key of the host that runs an instance: its name, or MAIN_HOST for every "main" instance (they share one host). */
-function hostKey(instance: InstanceConfig): string {
-  return instance.placement === "main" ? MAIN_HOST : instance.name;
-}
 
 /** Publishes lifecycle records from this thread (dict messages on ether/lifecycle). */
 function lifecyclePublisher(topic: Topic): { publish(message: object): void } {
