@@ -337,7 +337,6 @@ export class SessionEngine {
   }
 }
 
-
 /** Publishes lifecycle records from this thread (dict messages on ether/lifecycle). */
 function lifecyclePublisher(topic: Topic): { publish(message: object): void } {
   const pub = topic.publisher();
