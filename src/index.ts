@@ -38,3 +38,4 @@ export {
 } from "./transport/index.js";
 export { DictEncoder, DictDecoder, SCHEMA_RAW, SCHEMA_DICT } from "./frame/index.js";
 export { EtherError, type EtherErrorCode } from "./errors.js";
+export { setAffinity, getAffinity } from "./native/platform.js";

@@ -19,6 +19,7 @@ import { registryMethods } from "./registry.js";
 import { RepeatFilter } from "./repeat-filter.js";
 import { workerUnsafeAddon } from "./worker-safety.js";
 import { errors } from "../errors.js";
+import { setAffinity } from "../native/platform.js";
 
 const debug = namespace("host");
 
@@ -30,6 +31,16 @@ function checkWorkerSafety(spec: HostSpec): void {
   if (spec.placement !== "thread") return;
   const unsafe = workerUnsafeAddon();
   if (unsafe !== undefined) throw errors.notWorkerSafe(spec.instances.map((i) => i.name), unsafe.name, unsafe.why);
+}
+
+/** Pins this host's thread to its `cpus:` first, so that threads it starts later (libuv's pool) inherit them. */
+function pinThread(spec: HostSpec): void {
+  if (spec.cpus === undefined) return;
+  try {
+    setAffinity(spec.cpus);
+  } catch (error) {
+    throw errors.instanceStart(spec.hostName, `pinning its ${spec.placement} to cpus ${spec.cpus.join(", ")}`, error);
+  }
 }
 
 /** One line of a host's log. */
@@ -93,6 +104,7 @@ export class HostRunner {
   /** Loads the classes and builds the host (nothing runs yet). */
   static async create(spec: HostSpec, send: (message: FromHost) => void): Promise<HostRunner> {
     setLogLevel(spec.logLevel);
+    pinThread(spec);
     for (const entry of spec.registry) {
       const Class = await loadClass(entry.class);
       applyDecorators(Class, registryMethods(entry.methods));

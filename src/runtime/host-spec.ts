@@ -33,6 +33,8 @@ export interface HostSpec {
   /** Name for logs: the instance's name for a thread or process host, "main" for the main host. */
   readonly hostName: string;
   readonly placement: Placement;
+  /** CPUs to pin the host's thread to before it loads anything (`cpus:`); absent: not pinned. */
+  readonly cpus?: readonly number[];
   readonly instances: readonly HostedInstanceSpec[];
   readonly registry: readonly RegistrySpec[];
   /** Every ring of the session, by name: each topic's, and the extra rings of topics with lanes (lanes.ts). */

@@ -154,6 +154,7 @@ export class SessionEngine {
         ...base,
         hostName: i.name,
         placement: i.placement,
+        ...(i.cpus.length > 0 ? { cpus: i.cpus } : {}),
         instances: [spec(i)],
         writeRings: writeRings(hostKey(i)),
         ...(slotOwner !== undefined ? { slotOwner } : {}),

@@ -27,6 +27,12 @@ test("the quickstart's config: instances, topics, lanes, publishers and subscrib
   assert.doesNotMatch(out + r.stderr, /Starting Ether session|Started /, "nothing runs");
 });
 
+test("an instance pinned with cpus shows its CPUs beside its placement", { timeout: 60_000 }, () => {
+  const r = ether("info", join(projectRoot, "test/runtime/fixtures/pinned.yaml"));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}reporter \(thread, cpus 0\): WhereAmI from .*pinned\.js#WhereAmI\n {4}@start go; @pub report -> whereabouts$/m);
+});
+
 test("a config error is reported with its place and exit code 2; a missing argument prints the usage", { timeout: 60_000 }, () => {
   const bad = ether("info", join(projectRoot, "test/runtime/config/fixtures/project/bad/unknown-instance-key.yaml"));
   assert.equal(bad.status, 2);

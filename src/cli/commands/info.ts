@@ -65,7 +65,7 @@ function describeInstance({ config: i, meta }: PlannedInstance): string[] {
     ...meta.subs.map((d) => `@sub ${d.topic} -> ${d.method}`),
     ...meta.pubs.map((d) => `@pub ${d.method} -> ${d.topic}`),
   ];
-  return [`  ${i.name} (${i.placement}): ${meta.className} from ${i.classPath}${kwargs}`, `    ${roles.length === 0 ? "no decorated methods" : roles.join("; ")}`];
+  return [`  ${i.name} (${i.placement}${i.cpus.length > 0 ? `, cpus ${i.cpus.join(", ")}` : ""}): ${meta.className} from ${i.classPath}${kwargs}`, `    ${roles.length === 0 ? "no decorated methods" : roles.join("; ")}`];
 }
 
 function describeTopic(t: PlannedTopic): string {

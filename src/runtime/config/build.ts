@@ -7,6 +7,7 @@
  * @example
  *   const { draft, issues } = buildDraft(parsed.data);
  */
+import { cpusProblem } from "./cpus.js";
 import { formatSize } from "./sizes.js";
 import { RESTART_DEFAULTS, type RestartOptions, validateRestartOptions } from "../../lifecycle/restart-policy.js";
 import { capacityFor, defaultMaxFrame, kDefaultSession, kDefaultTopicCapacity, largestMaxFrame, ringCapacity } from "./defaults.js";
@@ -25,6 +26,8 @@ export interface DraftInstance {
   readonly placement: Placement;
   readonly restart: RestartOptions;
   readonly handlerTimeoutMs: number;
+  /** CPUs its host is pinned to (ascending); empty: not pinned. */
+  readonly cpus: readonly number[];
 }
 
 /** A registry method before default topics (which need the class's name) are filled in. */
@@ -134,6 +137,7 @@ export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[
         });
       }
     }
+    const cpus = instance.cpus ?? [];
     if (placement === "main" && (instance.restart !== undefined || instance.handler_timeout !== undefined)) {
       const key = instance.restart !== undefined ? "restart" : "handler_timeout";
       issues.push({
@@ -141,6 +145,16 @@ export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[
         target: "key",
         detail: `${key} needs placement: thread or process; a main instance shares the session's thread, which cannot be restarted or killed`,
       });
+    }
+    if (placement === "main" && instance.cpus !== undefined) {
+      issues.push({
+        path: ["instances", name, "cpus"],
+        target: "key",
+        detail: "cpus needs placement: thread or process; a main instance shares the session's thread, which Ether does not pin",
+      });
+    } else if (cpus.length > 0) {
+      const problem = cpusProblem(cpus);
+      if (problem !== undefined) issues.push({ path: ["instances", name, "cpus"], target: "value", detail: problem });
     }
     let restart: RestartOptions = NO_RESTART;
     if (instance.restart !== undefined) {
@@ -152,7 +166,7 @@ export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[
         issues.push({ path, target: "value", detail: (error as Error).message.replace(`instances.${name}.restart: `, "") });
       }
     }
-    instances.push({ name, classPath: instance.class_path, kwargs, placement, restart, handlerTimeoutMs: instance.handler_timeout ?? 0 });
+    instances.push({ name, classPath: instance.class_path, kwargs, placement, restart, handlerTimeoutMs: instance.handler_timeout ?? 0, cpus });
   }
 
   const registry: DraftRegistryEntry[] = [];

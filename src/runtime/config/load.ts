@@ -86,7 +86,7 @@ async function resolveClasses(draft: Draft, dirs: ResolveClassOptions, issues: C
   for (const d of draft.instances) {
     const loaded = await loadAt(d.classPath, ["instances", d.name, "class_path"], "value", dirs, issues);
     if (loaded === undefined) continue;
-    instances.push({ name: d.name, classPath: d.classPath, class: loaded.ref, kwargs: copyKwargs(d.kwargs), placement: d.placement, restart: d.restart, handlerTimeoutMs: d.handlerTimeoutMs });
+    instances.push({ name: d.name, classPath: d.classPath, class: loaded.ref, kwargs: copyKwargs(d.kwargs), placement: d.placement, restart: d.restart, handlerTimeoutMs: d.handlerTimeoutMs, cpus: d.cpus });
   }
 
   const registry: RegistryEntry[] = [];

@@ -49,7 +49,7 @@ const KINDS = {
   },
   session: { keys: ["wait", "log_level", "block_timeout", "start_timeout"], example: "{ wait: hybrid, log_level: info }", later: {} },
   instance: {
-    keys: ["class_path", "kwargs", "placement", "restart", "handler_timeout"],
+    keys: ["class_path", "kwargs", "placement", "restart", "handler_timeout", "cpus"],
     example: "{ class_path: ./processors.ts#DataProcessor }",
     later: {},
   },
@@ -142,6 +142,22 @@ function durationMs(key: string, min: number) {
   });
 }
 
+/**
+ * `cpus: 1` or `cpus: [0, 1]`: the CPUs an instance's host may run on, as a list without repeats.
+ * Whether this machine has them is checked in build.ts.
+ */
+const cpusSchema = z.unknown().transform((value, ctx): number[] | undefined => {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  const bad = list.find((cpu) => !Number.isInteger(cpu) || (cpu as number) < 0);
+  if (list.length === 0 || bad !== undefined) {
+    const got = list.length === 0 ? "an empty list" : describeValue(bad);
+    ctx.addIssue({ code: "custom", message: `cpus takes a CPU index (from 0) or a list of them, e.g. cpus: 1 or cpus: [0, 1]; got ${got}` });
+    return z.NEVER;
+  }
+  return [...new Set(list as number[])].sort((a, b) => a - b);
+});
+
 /** `restart: on-failure` or `restart: { policy, max, delay, max_delay, window }`. */
 const restartSchema = z.preprocess(
   (value) => (typeof value === "string" ? { policy: value } : value),
@@ -176,6 +192,7 @@ const instanceSchema = strict("instance", {
   placement: oneOf(PLACEMENTS, "placement", "thread").optional(),
   restart: restartSchema.optional(),
   handler_timeout: durationMs("handler_timeout", 1).optional(),
+  cpus: cpusSchema.optional(),
 });
 
 const decoratorArgs = strict("decoratorArgs", { topic: topicName.optional() }).nullish();

@@ -76,6 +76,8 @@ export interface InstanceConfig {
   readonly restart: RestartOptions;
   /** A handler running longer than this (ms) is hung: the watchdog restarts the instance. 0: no watchdog. */
   readonly handlerTimeoutMs: number;
+  /** CPUs its host's thread is pinned to (`cpus:`, ascending); empty when not pinned. */
+  readonly cpus: readonly number[];
 }
 
 /** `ether_sub` / `ether_pub` applied by the registry to one method (its topic). */

@@ -24,7 +24,7 @@ const CASES: readonly BadCase[] = [
   { file: "empty.yaml", line: 1, col: 1, keyPath: "(top level)", says: /^the config is empty; it needs at least instances:/ },
   { file: "unknown-top-key.yaml", line: 3, col: 1, keyPath: "instance", says: /^unknown key "instance"; did you mean "instances"\? known keys here: session, instances, registry, topics$/ },
   { file: "later-capability.yaml", line: 4, col: 1, keyPath: "recording", says: /^"recording" is not supported yet \(recording is planned but not built yet\); remove it/ },
-  { file: "unknown-instance-key.yaml", line: 3, col: 5, keyPath: "instances.processor.clas_path", says: /^unknown key "clas_path"; did you mean "class_path"\? known keys here: class_path, kwargs, placement, restart, handler_timeout$/ },
+  { file: "unknown-instance-key.yaml", line: 3, col: 5, keyPath: "instances.processor.clas_path", says: /^unknown key "clas_path"; did you mean "class_path"\? known keys here: class_path, kwargs, placement, restart, handler_timeout, cpus$/ },
   { file: "camel-case-key.yaml", line: 3, col: 5, keyPath: "instances.processor.classPath", says: /did you mean "class_path"\?/ },
   { file: "missing-class-path.yaml", line: 4, col: 3, keyPath: "instances.processor2x.class_path", says: /^class_path is missing; add class_path: \.\/file\.ts#ClassName/ },
   { file: "instance-without-settings.yaml", line: 2, col: 3, keyPath: "instances.processor", says: /^instance "processor" has no settings; add class_path:/ },
@@ -91,6 +91,10 @@ const CASES: readonly BadCase[] = [
   { file: "restart-delays.yaml", line: 4, col: 58, keyPath: "instances.processor.restart.max_delay", says: /^option max_delay \(1000 ms\) must be at least delay \(2000 ms\)$/ },
   { file: "handler-timeout-no-unit.yaml", line: 4, col: 22, keyPath: "instances.processor.handler_timeout", says: /^500 has no unit/ },
   { file: "restart-on-main.yaml", line: 5, col: 5, keyPath: "instances.processor.restart", says: /^restart needs placement: thread or process; a main instance shares the session's thread/ },
+  { file: "cpus-negative.yaml", line: 4, col: 11, keyPath: "instances.processor.cpus", says: /^cpus takes a CPU index \(from 0\) or a list of them, e.g. cpus: 1 or cpus: \[0, 1\]; got the number -1$/ },
+  { file: "cpus-empty.yaml", line: 4, col: 11, keyPath: "instances.processor.cpus", says: /^cpus takes a CPU index .*; got an empty list$/ },
+  { file: "cpus-absent.yaml", line: 4, col: 11, keyPath: "instances.processor.cpus", says: /^CPU 4096 is not one this session may run on; it may use \d+(, \d+)*$/ },
+  { file: "cpus-on-main.yaml", line: 5, col: 5, keyPath: "instances.processor.cpus", says: /^cpus needs placement: thread or process; a main instance shares the session's thread/ },
   { file: "bad-duration-unit.yaml", line: 2, col: 18, keyPath: "session.block_timeout", says: /^"10 sec" has an unknown unit "sec"; use us, ms, s, m or h/ },
 ];
 
