@@ -3,6 +3,7 @@
  * ether side of the streaming roles, so every case drives the API the same way.
  */
 import { SharedSpace, Topic, type TopicHandle } from "../../src/transport/index.js";
+import { setAffinity } from "../../src/native/platform.js";
 import { isDone, markDone, readyAndWaitForGo, type PubResult, type SubResult } from "./control.js";
 import { RateMeter } from "./meter.js";
 import type { RoleFn } from "./scenario.js";
@@ -39,6 +40,8 @@ export interface EtherStreamData {
   wait?: WaitStrategy;
   /** Publisher: measure its own rate (fanout) rather than leave it to the subscriber. */
   measure?: boolean;
+  /** CPUs to pin the role's thread to (as an instance's `cpus:` does); absent: the scheduler places it. */
+  cpus?: number[];
 }
 
 /**
@@ -47,6 +50,7 @@ export interface EtherStreamData {
  */
 export function etherStreamRoles(frame: number): { pub: RoleFn; sub: RoleFn } {
   const pub: RoleFn = (d: EtherStreamData, ctl, o) => {
+    if (d.cpus !== undefined) setAffinity(d.cpus);
     const topic = Topic.attach(d.handle);
     const p = topic.publisher();
     const src = new Uint8Array(frame);
@@ -69,6 +73,7 @@ export function etherStreamRoles(frame: number): { pub: RoleFn; sub: RoleFn } {
   };
 
   const sub: RoleFn = (d: EtherStreamData, ctl, o) => {
+    if (d.cpus !== undefined) setAffinity(d.cpus);
     const topic = Topic.attach(d.handle);
     const wait = d.wait ?? "spin";
     const s = topic.subscriber({ wait });
