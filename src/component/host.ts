@@ -16,13 +16,13 @@
  *   await host.stop();
  */
 import { handlerParameter, namedFieldWarning } from "./named-fields.js";
-import { EtherError, errors } from "../errors.js";
+import { errors } from "../errors.js";
 import { HandlerFailure, checkHealth, cleanupInstances, initializeInstance } from "./instance-hooks.js";
 
 export { HandlerFailure, type HandlerWatch } from "./instance-hooks.js";
 export type { HostCounts, HostedInstance, HostIO, LogPlace } from "./host-io.js";
-import { DictDecoder, DictEncoder, SCHEMA_DICT } from "../frame/index.js";
-import type { Publisher, Subscriber, WaitStrategy } from "../transport/index.js";
+import { DictDecoder } from "../frame/index.js";
+import type { Subscriber, WaitStrategy } from "../transport/index.js";
 import { createWaitStrategy } from "../transport/index.js";
 import type { HostCounts, HostedInstance, HostIO } from "./host-io.js";
 import { type InstanceContext, bindInstance, unbindInstance } from "./context.js";
@@ -30,6 +30,7 @@ import { componentMeta } from "./metadata.js";
 import { callAsHost } from "./publish-wrapper.js";
 import { validateMessage } from "./validation.js";
 import { LossReport } from "./loss-report.js";
+import { HostOutput } from "./host-output.js";
 import type { ZodType } from "zod";
 
 /** Topic on which invalid messages are published with the reason. */
@@ -92,12 +93,9 @@ export class Host {
   readonly #contexts = new Map<string, InstanceContext>();
   readonly #subscriptions: Subscription[] = [];
   readonly #ticks: Tick[] = [];
-  readonly #publishers = new Map<string, { pub: Publisher; encoder: DictEncoder }>();
   /** Dropped and rejected messages, told as warnings (loss-report.ts). */
   readonly #losses = new LossReport((level, message, place) => this.#io.log(level, message, place));
-  /** The topic last published to and its publisher: a handler usually publishes to one topic. */
-  #lastTopic = "";
-  #lastOut: { pub: Publisher; encoder: DictEncoder } | undefined;
+  readonly #out: HostOutput;
   #strategy: WaitStrategy | undefined;
   #started = false;
   #stopped = false;
@@ -112,6 +110,7 @@ export class Host {
   constructor(specs: readonly HostedInstance[], io: HostIO) {
     this.#specs = specs;
     this.#io = io;
+    this.#out = new HostOutput(io, this.#losses);
   }
 
   /** The subscriber slot of every subscription (after start()), so a session can detach them if this host dies. */
@@ -253,11 +252,8 @@ export class Host {
     this.counts.handlerErrors += failures;
     this.#losses.flush();
     for (const s of this.#subscriptions) s.sub.close();
-    for (const { pub } of this.#publishers.values()) pub.close();
+    this.#out.close();
     this.#subscriptions.length = 0;
-    this.#publishers.clear();
-    this.#lastTopic = "";
-    this.#lastOut = undefined;
   }
 
   /** Between batches: the heartbeat, warnings about lost messages, and the instances' health checks when they are due. */
@@ -284,25 +280,8 @@ export class Host {
   #contextFor(instance: string): InstanceContext {
     return {
       instanceName: instance,
-      publish: (topic, message, place) => this.#publish(topic, message, place),
+      publish: (topic, message, place) => this.#out.publish(topic, message, place),
     };
-  }
-
-  #publish(topic: string, message: unknown, place: { instance: string; method: string }): void {
-    let out = topic === this.#lastTopic ? this.#lastOut : this.#publishers.get(topic);
-    if (out === undefined) {
-      const t = this.#io.topic(this.#io.writeRing?.(topic) ?? topic);
-      out = { pub: this.#io.publisherOwner === undefined ? t.publisher() : t.publisher(this.#io.publisherOwner), encoder: new DictEncoder({ topic }) };
-      this.#publishers.set(topic, out);
-    }
-    this.#lastTopic = topic;
-    this.#lastOut = out;
-    try {
-      if (!out.pub.publish(out.encoder.encode(message as object), SCHEMA_DICT)) this.#losses.rejected(place, topic);
-    } catch (error) {
-      if (error instanceof EtherError) error.message = `${error.message} (instance "${place.instance}", method ${place.method})`;
-      throw error;
-    }
   }
 
   /**
@@ -418,7 +397,7 @@ export class Host {
     s.sub.countInvalid();
     this.#io.log("warn", `invalid message not delivered: ${reason}`, { instance: s.instance, method: s.method, topic: s.topic });
     try {
-      this.#publish(DEAD_LETTER_TOPIC, { topic: s.topic, instance: s.instance, method: s.method, reason, message: message ?? null }, {
+      this.#out.publish(DEAD_LETTER_TOPIC, { topic: s.topic, instance: s.instance, method: s.method, reason, message: message ?? null }, {
         instance: s.instance,
         method: s.method,
       });

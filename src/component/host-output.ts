@@ -1,0 +1,62 @@
+/**
+ * What a host publishes: a publisher and a dict encoder per topic, made when the topic is first
+ * published to (on the topic's ring for this host, with the host's publisher owner). A message a
+ * `reject` topic refuses is counted for the loss report; an Ether error names the instance and method.
+ *
+ * @example
+ *   const out = new HostOutput(io, losses);
+ *   out.publish("result", { value: 2 }, { instance: "processor", method: "process" });
+ *   out.close();
+ */
+import { EtherError } from "../errors.js";
+import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
+import type { Publisher } from "../transport/index.js";
+import type { HostIO } from "./host-io.js";
+import type { LossReport } from "./loss-report.js";
+
+/** Who publishes a message: for errors and the loss report. */
+export interface PublishPlace {
+  readonly instance: string;
+  readonly method: string;
+}
+
+/** A host's publishers, by topic. */
+export class HostOutput {
+  readonly #io: HostIO;
+  readonly #losses: LossReport;
+  readonly #publishers = new Map<string, { pub: Publisher; encoder: DictEncoder }>();
+  /** The topic last published to and its publisher: a handler usually publishes to one topic. */
+  #lastTopic = "";
+  #lastOut: { pub: Publisher; encoder: DictEncoder } | undefined;
+
+  constructor(io: HostIO, losses: LossReport) {
+    this.#io = io;
+    this.#losses = losses;
+  }
+
+  /** Encodes `message` as a dict and publishes it on `topic`. */
+  publish(topic: string, message: unknown, place: PublishPlace): void {
+    let out = topic === this.#lastTopic ? this.#lastOut : this.#publishers.get(topic);
+    if (out === undefined) {
+      const t = this.#io.topic(this.#io.writeRing?.(topic) ?? topic);
+      out = { pub: this.#io.publisherOwner === undefined ? t.publisher() : t.publisher(this.#io.publisherOwner), encoder: new DictEncoder({ topic }) };
+      this.#publishers.set(topic, out);
+    }
+    this.#lastTopic = topic;
+    this.#lastOut = out;
+    try {
+      if (!out.pub.publish(out.encoder.encode(message as object), SCHEMA_DICT)) this.#losses.rejected(place, topic);
+    } catch (error) {
+      if (error instanceof EtherError) error.message = `${error.message} (instance "${place.instance}", method ${place.method})`;
+      throw error;
+    }
+  }
+
+  /** Leaves every topic it published to. */
+  close(): void {
+    for (const { pub } of this.#publishers.values()) pub.close();
+    this.#publishers.clear();
+    this.#lastTopic = "";
+    this.#lastOut = undefined;
+  }
+}
