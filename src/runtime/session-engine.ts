@@ -22,7 +22,8 @@ import type { InstanceConfig } from "./config/index.js";
 import { type InstanceStatus, Supervisor } from "./supervisor.js";
 import { Resource } from "../lifecycle/index.js";
 import type { TopicLanes } from "./lanes.js";
-import { LIFECYCLE_TOPIC, MAIN_HOST, hostKey, planSession } from "./session-plan.js";
+import { LIFECYCLE_TOPIC, MAIN_HOST, type PlannedTopic, hostKey, planSession } from "./session-plan.js";
+import { type TopicFlow, flowLine } from "./topic-flow.js";
 import { TopicReader } from "./topic-reader.js";
 
 const debug = namespace("session");
@@ -48,10 +49,12 @@ export interface ShutdownReport {
   readonly dropped: number;
   /** Publishes to the session's topics that a full ring refused under reject (the ether/ topics aside). */
   readonly rejected: number;
+  /** What flowed through each of the session's topics (the ether/ topics aside), in config order. */
+  readonly topics: readonly TopicFlow[];
 }
 
 /** What shutdown() reports for a session that never ran (or already stopped). */
-export const NOTHING_RAN: ShutdownReport = Object.freeze({ failed: false, handlerErrors: 0, invalid: 0, restarts: 0, dropped: 0, rejected: 0 });
+export const NOTHING_RAN: ShutdownReport = Object.freeze({ failed: false, handlerErrors: 0, invalid: 0, restarts: 0, dropped: 0, rejected: 0, topics: [] });
 
 /** One session, from tap to shutdown. */
 export class SessionEngine {
@@ -62,6 +65,8 @@ export class SessionEngine {
   readonly #handles: Record<string, TopicHandle>;
   /** Topics several hosts publish: their rings and which host writes which (lanes.ts). */
   readonly #lanes: ReadonlyMap<string, TopicLanes>;
+  /** The session's topics as planned (settings, rings, publishers and subscribers). */
+  readonly #planned: readonly PlannedTopic[];
   #supervisor: Supervisor | undefined;
   #state: "tapped" | "started" | "stopping" | "stopped" = "tapped";
   /** Publishes lifecycle records on ether/lifecycle from this thread. */
@@ -69,8 +74,9 @@ export class SessionEngine {
   /** The session's segments as a resource: ready from tap, unlinked by its cleanup at shutdown. */
   readonly #segments: Resource;
 
-  private constructor(config: SessionConfig, space: SharedSpace, handles: Record<string, TopicHandle>, lanes: ReadonlyMap<string, TopicLanes>) {
+  private constructor(config: SessionConfig, space: SharedSpace, handles: Record<string, TopicHandle>, lanes: ReadonlyMap<string, TopicLanes>, planned: readonly PlannedTopic[]) {
     this.config = config;
+    this.#planned = planned;
     this.space = space;
     this.id = space.sessionId;
     this.#handles = handles;
@@ -108,7 +114,7 @@ export class SessionEngine {
       space.close();
       throw error;
     }
-    const engine = new SessionEngine(config, space, handles, lanes);
+    const engine = new SessionEngine(config, space, handles, lanes, topics);
     await engine.#segments.start();
     return engine;
   }
@@ -205,24 +211,24 @@ export class SessionEngine {
         restarts += s.policy.restarts;
       }
     }
-    const { dropped, rejected } = this.#losses();
+    const topics = this.#flows();
+    if (wasStarted) for (const flow of topics) sessionLine("info", flowLine(flow));
+    const dropped = topics.reduce((n, t) => n + t.dropped, 0);
+    const rejected = topics.reduce((n, t) => n + t.rejected, 0);
     await this.#closeSegments("session shutdown");
     this.#state = "stopped";
     sessionLine("info", "Ether system shutdown complete");
-    return { failed: failed || handlerErrors > 0, handlerErrors, invalid, restarts, dropped, rejected };
+    return { failed: failed || handlerErrors > 0, handlerErrors, invalid, restarts, dropped, rejected, topics };
   }
 
-  /** Frames dropped and publishes rejected over the rings of the user's topics (ether/log and the like aside). */
-  #losses(): { dropped: number; rejected: number } {
-    let dropped = 0;
-    let rejected = 0;
-    for (const ring of Object.keys(this.#handles)) {
-      if (ring.startsWith("ether/")) continue;
-      const s = this.space.stats(ring);
-      dropped += s.dropped;
-      rejected += s.rejected;
-    }
-    return { dropped, rejected };
+  /** What flowed through each of the user's topics, over all its rings (ether/log and the like aside). */
+  #flows(): TopicFlow[] {
+    return this.#planned
+      .filter((t) => !t.name.startsWith("ether/"))
+      .map((t) => {
+        const s = this.stats(t.name);
+        return { name: t.name, published: s.published, bytes: s.bytes, delivered: s.delivered, dropped: s.dropped, invalid: s.invalid, rejected: s.rejected, subscribers: t.subscribers };
+      });
   }
 
   /** Closes the segments resource: its cleanup unlinks every segment of the session. */
