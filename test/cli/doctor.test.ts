@@ -20,6 +20,7 @@ test("doctor with the addon: every check ok, exit 0", { timeout: 30_000 }, () =>
   assert.match(out, /^ok\s+native addon\s+loaded from .*ether_native\.node$/m);
   assert.match(out, /^ok\s+process topics\s+shared-memory segments and futex wake work$/m);
   assert.match(out, /^ok\s+lone publishers\s+a topic's only publisher commits without a locked instruction/m);
+  assert.match(out, /^ok\s+cpu pinning\s+instances may be pinned \(cpus:\) to CPUs \d+(, \d+)*$/m);
 });
 
 test("doctor with ETHER_FENCE=full says every commit is fenced, and why", { timeout: 30_000 }, () => {

@@ -10,7 +10,7 @@
 import { cpus } from "node:os";
 import { statfsSync } from "node:fs";
 import { nativeStatus } from "../../native/load.js";
-import { SHM_DIR, listSegments, parseSegmentName } from "../../native/platform.js";
+import { SHM_DIR, getAffinity, listSegments, parseSegmentName } from "../../native/platform.js";
 import { SharedSpace, Topic } from "../../transport/index.js";
 import { fenceModeFor } from "../../transport/fence.js";
 import { FENCE_FULL } from "../../transport/ring-layout.js";
@@ -91,6 +91,7 @@ export function runDoctor(): DoctorCheck[] {
         process.arch !== "x64" ? `${process.arch} is not x86-64` : process.env["ETHER_FENCE"] === "full" ? "ETHER_FENCE=full" : "no expedited membarrier in this kernel";
       return { level: "warn", detail: `every commit is fenced (${why}): correct, but one-publisher topics run 15–50 % slower` };
     }));
+    checks.push(check("cpu pinning", () => ({ level: "ok", detail: `instances may be pinned (cpus:) to CPUs ${getAffinity().join(", ")}` })));
     const leftovers = listSegments().filter((n) => parseSegmentName(n) !== null);
     checks.push({
       name: "leftover segments",
