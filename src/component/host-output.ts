@@ -1,7 +1,9 @@
 /**
  * What a host publishes: a publisher and a dict encoder per topic, made when the topic is first
- * published to (on the topic's ring for this host, with the host's publisher owner). A message a
- * `reject` topic refuses is counted for the loss report; an Ether error names the instance and method.
+ * published to (on the topic's ring for this host, with the host's publisher owner). A message is
+ * encoded, then written into the frame it claims; a typed array of DIRECT_COPY_MIN bytes or more is
+ * copied once, from the message into the ring. A message a `reject` topic refuses is counted for the
+ * loss report; an Ether error names the instance and method.
  *
  * @example
  *   const out = new HostOutput(io, losses);
@@ -45,7 +47,20 @@ export class HostOutput {
     this.#lastTopic = topic;
     this.#lastOut = out;
     try {
-      if (!out.pub.publish(out.encoder.encode(message as object), SCHEMA_DICT)) this.#losses.rejected(place, topic);
+      const { pub, encoder } = out;
+      const frame = encoder.encodeDeferred(message as object);
+      if (!encoder.deferred) {
+        if (!pub.publish(frame, SCHEMA_DICT)) this.#losses.rejected(place, topic);
+        return;
+      }
+      // Large typed arrays left out of the frame go from the message straight into the claimed space.
+      const at = pub.claim(frame.length, SCHEMA_DICT);
+      if (at < 0) {
+        this.#losses.rejected(place, topic);
+        return;
+      }
+      encoder.writeTo(pub.buffer, at);
+      pub.commit();
     } catch (error) {
       if (error instanceof EtherError) error.message = `${error.message} (instance "${place.instance}", method ${place.method})`;
       throw error;

@@ -11,6 +11,6 @@
  *   const msg = decoder.decode(frame, 0, frame.length);
  *   msg.samples instanceof Float32Array  // true: a view into `frame`, no copy
  */
-export { DictEncoder, type DictEncoderOptions } from "./dict-encoder.js";
+export { DIRECT_COPY_MIN, DictEncoder, type DictEncoderOptions } from "./dict-encoder.js";
 export { DictDecoder, type DictDecoderOptions } from "./dict-decoder.js";
 export { MAX_DEPTH } from "./dict-wire.js";

@@ -56,6 +56,12 @@ const TYPED: Readonly<Record<string, readonly [kind: number, field: number]>> = 
   BigUint64Array: [W.KIND_U64, W.F_U64],
 };
 
+/**
+ * Typed arrays this large or larger are copied once, from the message to the ring, by
+ * encodeDeferred / writeTo (below it a second copy costs less than writing the frame in pieces).
+ */
+export const DIRECT_COPY_MIN = 16 * 1024;
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const MAX_TEMPLATES = 8;
 const MAX_CANDIDATES = 16;
@@ -91,6 +97,10 @@ export class DictEncoder {
   private readonly builds = new BuildBudget();
   /** Flat shapes encoded once by the general path: a template is made when one comes again. */
   private readonly candidates: Array<{ shape: KeyNode; slots: string }> = [];
+  /** True when the frame encodeDeferred() returned last lacks the bytes of large typed arrays (see there). */
+  deferred = false;
+  /** The frame encodeDeferred() returned last, for writeTo. */
+  private forCopy: Uint8Array = new Uint8Array(0);
 
   constructor(options: DictEncoderOptions = {}) {
     this.topic = options.topic;
@@ -104,6 +114,34 @@ export class DictEncoder {
    * starts 8-aligned in its ArrayBuffer. Throws ERR_ETHER_ENCODE for values it cannot encode.
    */
   encode(message: object | undefined): Uint8Array {
+    this.w.deferFrom = Infinity;
+    return this.encodeFrame(message);
+  }
+
+  /**
+   * Like encode(), but a typed array of DIRECT_COPY_MIN bytes or more is not copied into this
+   * encoder's buffer. Then `deferred` is true, the returned frame lacks those arrays' bytes, and
+   * `writeTo` writes the whole frame where it goes, copying them straight from the message: one copy
+   * instead of two. When `deferred` is false the frame is complete, as encode() returns it. Valid
+   * until the next encode; the message's arrays must not change in between.
+   */
+  encodeDeferred(message: object | undefined): Uint8Array {
+    const w = this.w;
+    w.deferFrom = DIRECT_COPY_MIN;
+    const frame = this.encodeFrame(message);
+    // A template's frame is its own copy, never with holes; the writer's last frame may have some.
+    this.deferred = frame === w.lastFrame && w.holeCount > 0;
+    this.forCopy = frame;
+    return frame;
+  }
+
+  /** Writes the frame encodeDeferred() returned into `target` at `at`, with the arrays it left out. */
+  writeTo(target: Uint8Array, at: number): void {
+    if (this.deferred) this.w.copyFrameTo(this.forCopy, target, at);
+    else target.set(this.forCopy, at);
+  }
+
+  private encodeFrame(message: object | undefined): Uint8Array {
     const m = message === undefined ? EMPTY : message;
     if (typeof m === "object" && m !== null && Object.getPrototypeOf(m) === Object.prototype) {
       const templates = this.templates;

@@ -70,6 +70,16 @@ export class DictWriter {
   kindFromEnd = 0;
   dataFromEnd = 0;
 
+  /**
+   * Data vectors of at least this many bytes are left unwritten ("holes") and remembered, for the
+   * caller to copy straight to where the frame goes (copyFrameTo); Infinity: every vector is written.
+   */
+  deferFrom = Infinity;
+  /** Holes of the frame being written, in writing order: distance from the end to the hole's start, and the bytes that belong there. */
+  private readonly holeFromEnd: number[] = [];
+  private readonly holeBytes: Uint8Array[] = [];
+  private holes = 0;
+
   private readonly topic: string | undefined;
 
   constructor(initialSize = 1024, topic?: string) {
@@ -85,6 +95,18 @@ export class DictWriter {
   reset(): void {
     this.space = this.cap;
     this.vtables.fill(0);
+    this.holes = 0;
+    this.holeBytes.length = 0;
+  }
+
+  /** How many data vectors of the frame being written were left unwritten (see deferFrom). */
+  get holeCount(): number {
+    return this.holes;
+  }
+
+  /** The view finish() returned last. */
+  get lastFrame(): Uint8Array {
+    return this.out;
   }
 
   /** Distance from the end of the buffer to the last written byte. */
@@ -210,10 +232,38 @@ export class DictWriter {
     const len = bytes.length;
     this.align(W.DATA_ALIGN, len);
     this.space -= len;
-    this.buf.set(bytes, this.space);
+    if (len >= this.deferFrom) {
+      this.holeFromEnd[this.holes] = this.cap - this.space;
+      this.holeBytes[this.holes++] = bytes;
+    } else {
+      this.buf.set(bytes, this.space);
+    }
     this.space -= 4;
     this.view.setUint32(this.space, count, true);
     return this.cap - this.space;
+  }
+
+  /**
+   * Copies the finished frame (`frame`, what finish() returned) to `target` at `at`, writing each
+   * hole's bytes from where they are (one copy of a large typed array instead of two).
+   */
+  copyFrameTo(frame: Uint8Array, target: Uint8Array, at: number): void {
+    const n = this.holes;
+    if (n === 0) {
+      target.set(frame, at);
+      return;
+    }
+    const length = frame.length;
+    let done = 0;
+    // Holes were written back to front: the last one written lies first in the frame.
+    for (let i = n - 1; i >= 0; i--) {
+      const start = length - this.holeFromEnd[i]!;
+      const bytes = this.holeBytes[i]!;
+      if (start > done) target.set(frame.subarray(done, start), at + done);
+      target.set(bytes, at + start);
+      done = start + bytes.length;
+    }
+    if (done < length) target.set(frame.subarray(done), at + done);
   }
 
   /** A vector of doubles from a list of numbers, data 8-aligned. */

@@ -6,5 +6,5 @@
  *   import { DictEncoder, DictDecoder, SCHEMA_DICT } from "../frame/index.js";
  */
 export { SCHEMA_RAW, SCHEMA_DICT, DICT_FILE_IDENTIFIER } from "./schema-ids.js";
-export { DictEncoder, DictDecoder, MAX_DEPTH } from "./dict-codec.js";
+export { DIRECT_COPY_MIN, DictEncoder, DictDecoder, MAX_DEPTH } from "./dict-codec.js";
 export type { DictEncoderOptions, DictDecoderOptions } from "./dict-codec.js";
