@@ -13,7 +13,7 @@ import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
 import { namespace, setLogLevel, sessionLine } from "../log.js";
 import { threadId } from "node:worker_threads";
 import { Doorbell, InstanceEntry, Topic, monotonicNs, type Publisher } from "../transport/index.js";
-import { loadClass, type ComponentClass } from "./config/index.js";
+import { loadClass, type ComponentClass } from "./config/class-resolver.js";
 import type { FromHost, HostSpec, ToHost } from "./host-spec.js";
 import { registryMethods } from "./registry.js";
 import { RepeatFilter } from "./repeat-filter.js";

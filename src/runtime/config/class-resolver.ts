@@ -22,7 +22,7 @@ import { realpathSync, statSync } from "node:fs";
 import { isMainThread } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { errors } from "../../errors.js";
-import { ConfigProblem } from "./issues.js";
+import { ConfigProblem } from "./config-problem.js";
 import { resolvePackage } from "./package-resolver.js";
 import { didYouMean } from "./suggest.js";
 import type { ClassForm, ClassRef } from "./types.js";

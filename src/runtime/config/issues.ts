@@ -23,16 +23,7 @@ export interface ConfigIssue {
   readonly cause?: unknown;
 }
 
-/** Thrown by helpers that know what is wrong but not where; the caller adds the place. */
-export class ConfigProblem extends Error {
-  constructor(
-    readonly detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(detail, options);
-    this.name = "ConfigProblem";
-  }
-}
+export { ConfigProblem } from "./config-problem.js";
 
 /** How many problems after the first an error lists. */
 const MORE = 3;

@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { ConfigProblem } from "./issues.js";
+import { ConfigProblem } from "./config-problem.js";
 
 const CONDITIONS = ["import", "node", "default"];
 const PACKAGE_NAME = /^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i;
