@@ -44,8 +44,10 @@ export function approxBytes(bytes: number): string {
 
 /** One line saying what flowed through a topic, with its losses when it had any. */
 export function flowLine(flow: TopicFlow): string {
-  const readers = flow.subscribers.length === 0 ? "no subscriber in the config" : flow.subscribers.join(", ");
-  let line = `topic "${flow.name}": ${count(flow.published)} published (${approxBytes(flow.bytes)}), ${count(flow.delivered)} delivered to ${readers}`;
+  let line = `topic "${flow.name}": ${count(flow.published)} published (${approxBytes(flow.bytes)}), `;
+  if (flow.subscribers.length > 0) line += `${count(flow.delivered)} delivered to ${flow.subscribers.join(", ")}`;
+  else if (flow.delivered > 0) line += `${count(flow.delivered)} delivered to readers outside the config's instances`;
+  else line += "no subscriber";
   const lost = [
     flow.dropped > 0 ? `${count(flow.dropped)} dropped (drop-oldest)` : "",
     flow.invalid > 0 ? `${count(flow.invalid)} invalid` : "",

@@ -12,9 +12,11 @@ test("a flow line: counts with separators, rounded bytes, subscribers, and losse
   const flow = { name: "data", published: 12000, bytes: 768000, delivered: 24000, dropped: 0, invalid: 0, rejected: 0, subscribers: ["p2", "p4"] };
   assert.equal(flowLine(flow), 'topic "data": 12,000 published (750 KiB), 24,000 delivered to p2, p4');
   assert.equal(
-    flowLine({ ...flow, dropped: 5, invalid: 1, rejected: 1200, subscribers: [] }),
-    'topic "data": 12,000 published (750 KiB), 24,000 delivered to no subscriber in the config; 5 dropped (drop-oldest), 1 invalid, 1,200 refused (reject)',
+    flowLine({ ...flow, dropped: 5, invalid: 1, rejected: 1200 }),
+    'topic "data": 12,000 published (750 KiB), 24,000 delivered to p2, p4; 5 dropped (drop-oldest), 1 invalid, 1,200 refused (reject)',
   );
+  assert.equal(flowLine({ ...flow, subscribers: [] }), 'topic "data": 12,000 published (750 KiB), 24,000 delivered to readers outside the config\'s instances');
+  assert.equal(flowLine({ ...flow, delivered: 0, subscribers: [] }), 'topic "data": 12,000 published (750 KiB), no subscriber');
   assert.deepEqual([0, 1, 1023, 1024, 1536, 263 * 1024, 3.96 * 1024 * 1024, 5 * 2 ** 40].map(approxBytes), ["0 bytes", "1 byte", "1023 bytes", "1 KiB", "1.5 KiB", "263 KiB", "4 MiB", "5 TiB"]);
 });
 
