@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DIRECT_COPY_MIN, DictDecoder, DictEncoder } from "../../src/frame/index.js";
+import fc from "fast-check";
 import { normalize } from "./dict-helpers.js";
 
 /** encodeDeferred + writeTo into a SharedArrayBuffer filled with 0xee, at `at`. */
@@ -48,6 +49,29 @@ describe("dict direct copy", () => {
       assertSameAsEncode({ seq: i, image: big(n + i, i) }, encoder, 8 * (i + 1));
       assertSameAsEncode({ seq: i, small: new Float32Array(4).fill(i) }, encoder);
     }
+  });
+
+  it("random messages with arrays around the threshold, mixed with anything: the same bytes as encode()", { timeout: 120_000 }, () => {
+    const n = DIRECT_COPY_MIN;
+    const sizes = fc.integer({ min: n - 64, max: n + 64 });
+    const typed = fc.oneof(
+      sizes.map((b) => new Uint8Array(b).map((_, i) => i * 7)),
+      sizes.map((b) => Float32Array.from({ length: b >> 2 }, (_, i) => i / 3)),
+      sizes.map((b) => Float64Array.from({ length: b >> 3 }, (_, i) => -i * 1.5)),
+      sizes.map((b) => new Int16Array(b >> 1).fill(-7)),
+      fc.uint8Array({ maxLength: 32 }),
+    );
+    const message = fc.record({
+      base: fc.object({ maxDepth: 2, withTypedArray: true }),
+      arrays: fc.array(typed, { maxLength: 4 }),
+      nested: fc.dictionary(fc.string({ maxLength: 6 }), typed, { maxKeys: 3 }),
+      seq: fc.integer(),
+    });
+    const encoder = new DictEncoder();
+    fc.assert(
+      fc.property(message, fc.integer({ min: 0, max: 16 }), (m, slot) => assertSameAsEncode(m, encoder, 8 * slot)),
+      { numRuns: 150 },
+    );
   });
 
   it("deferred says whether the frame lacks arrays; encode() after encodeDeferred returns the whole frame", () => {
