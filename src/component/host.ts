@@ -106,6 +106,12 @@ export class Host {
   readonly #healthy = new Map<string, boolean>();
   /** When the health checks are next due (performance.now() ms). */
   #healthAt = 0;
+  /**
+   * A handler failed since the host last yielded: the batch ends and the host yields before the next
+   * message. A failure may have taken long (a publish that waited out block_timeout), and a batch of
+   * such messages must not keep a stop request, or the main thread's session, waiting for minutes.
+   */
+  #failedInBatch = false;
 
   constructor(specs: readonly HostedInstance[], io: HostIO) {
     this.#specs = specs;
@@ -210,7 +216,8 @@ export class Host {
     while (!shouldStop()) {
       if (this.#failure !== undefined) throw this.#failure;
       const work = (await this.#drain()) + (await this.#runDueTicks());
-      if (performance.now() >= yieldAt) {
+      if (this.#failedInBatch || performance.now() >= yieldAt) {
+        this.#failedInBatch = false;
         await this.#upkeep();
         await yieldToEventLoop();
         yieldAt = performance.now() + YIELD_EVERY_MS;
@@ -293,7 +300,7 @@ export class Host {
     let handled = 0;
     for (const s of this.#subscriptions) {
       let taken = 0;
-      for (let frame = s.sub.hold(); frame !== undefined; frame = ++taken < DRAIN_BATCH ? s.sub.hold() : undefined) {
+      for (let frame = s.sub.hold(); frame !== undefined; frame = ++taken < DRAIN_BATCH && !this.#failedInBatch ? s.sub.hold() : undefined) {
         try {
           let message: Record<string, unknown>;
           try {
@@ -326,6 +333,7 @@ export class Host {
           handled++;
         }
       }
+      if (this.#failedInBatch) break;
     }
     return handled;
   }
@@ -387,6 +395,7 @@ export class Host {
 
   #handlerFailed(error: unknown, spec: HostedInstance, method: string, topic: string | undefined): void {
     this.counts.handlerErrors++;
+    this.#failedInBatch = true;
     const reason = error instanceof Error ? error.message : String(error);
     this.#io.log("error", `handler threw: ${reason}`, { instance: spec.name, method, topic });
     if (spec.failOnHandlerError === true) throw new HandlerFailure(spec.name, method, topic, error);

@@ -1,5 +1,6 @@
 // A host told to stop before it was told to go (a restart that shutdown caught half way) stops at
 // once: it runs nothing, leaves its topics, reports "stopped" and exits 0, on a thread or a process.
+// A main-thread host whose handlers keep failing slowly still lets shutdown through.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadConfig } from "../../src/runtime/config/index.js";
@@ -9,6 +10,7 @@ import { LOG_TOPIC } from "../../src/runtime/host-runner.js";
 import { SharedSpace, Topic } from "../../src/transport/index.js";
 import * as L from "../../src/transport/ring-layout.js";
 import { distPath } from "../helpers/paths.js";
+import { collect, fixtureSessions } from "../helpers/sessions.js";
 
 for (const placement of ["thread", "process"] as const) {
   test(`a ${placement} host stopped before "go" runs nothing and exits cleanly`, { timeout: 60_000 }, async () => {
@@ -43,3 +45,26 @@ for (const placement of ["thread", "process"] as const) {
     }
   });
 }
+
+test("a main-thread handler whose publishes wait out block_timeout, with a backlog behind it: shutdown still ends", { timeout: 60_000 }, async () => {
+  // The relay runs on this thread and publishes to `doubled`, whose one reader (below) never reads:
+  // every publish waits block_timeout (100 ms), then throws. 2 000 messages wait behind the first; a
+  // host that handled them in batches of 256 before yielding would hold shutdown for minutes.
+  const { session } = fixtureSessions("test/runtime/fixtures");
+  const ether = await session({
+    session: { block_timeout: "100ms" },
+    instances: {
+      source: { class_path: "./components.js#Source", kwargs: { count: 2000 } },
+      relay: { class_path: "./components.js#Doubler", placement: "main" },
+    },
+    topics: { doubled: { capacity: "4KiB", max_frame: "256B" } },
+  });
+  ether.engine!.subscribe("doubled"); // a reader that never reads
+  const numbers = ether.engine!.subscribe("numbers");
+  await ether.start();
+  await collect(numbers, 2000); // every number was published: the relay has its backlog
+  const report = await ether.shutdown();
+  assert.equal(report.failed, true, "the relay's handler errors are reported");
+  const doubled = report.topics.find((t) => t.name === "doubled")!;
+  assert.ok(doubled.published < 2000, `the ring filled (${doubled.published} published)`);
+});
