@@ -205,7 +205,7 @@ export class Host {
     this.#quiesced = true;
   }
 
-  /** Runs until `shouldStop()` returns true (checked after every batch and every park). */
+  /** Runs until `shouldStop()` returns true (checked before every message and after every park). */
   async run(shouldStop: () => boolean): Promise<void> {
     if (!this.#started) throw new TypeError("Host.start() first");
     const strategy = this.#strategy!;
@@ -215,7 +215,7 @@ export class Host {
     this.#healthAt = performance.now() + HEALTH_INTERVAL_MS;
     while (!shouldStop()) {
       if (this.#failure !== undefined) throw this.#failure;
-      const work = (await this.#drain()) + (await this.#runDueTicks());
+      const work = (await this.#drain(shouldStop)) + (await this.#runDueTicks());
       if (this.#failedInBatch || performance.now() >= yieldAt) {
         this.#failedInBatch = false;
         await this.#upkeep();
@@ -294,13 +294,14 @@ export class Host {
   /**
    * Handles the waiting frames of every subscription, in order per subscription, at most DRAIN_BATCH
    * of each per call: a subscription whose publisher keeps up with its handler must not starve the
-   * others (a block publisher on one of those would time out) or the host's event loop.
+   * others (a block publisher on one of those would time out) or the host's event loop. A stop
+   * request (seen while an async handler is awaited) ends the batch after the message in hand.
    */
-  async #drain(): Promise<number> {
+  async #drain(shouldStop: () => boolean): Promise<number> {
     let handled = 0;
     for (const s of this.#subscriptions) {
       let taken = 0;
-      for (let frame = s.sub.hold(); frame !== undefined; frame = ++taken < DRAIN_BATCH && !this.#failedInBatch ? s.sub.hold() : undefined) {
+      for (let frame = s.sub.hold(); frame !== undefined; frame = ++taken < DRAIN_BATCH && !this.#failedInBatch && !shouldStop() ? s.sub.hold() : undefined) {
         try {
           let message: Record<string, unknown>;
           try {
@@ -333,7 +334,7 @@ export class Host {
           handled++;
         }
       }
-      if (this.#failedInBatch) break;
+      if (this.#failedInBatch || shouldStop()) break;
     }
     return handled;
   }

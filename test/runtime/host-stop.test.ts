@@ -68,3 +68,22 @@ test("a main-thread handler whose publishes wait out block_timeout, with a backl
   const doubled = report.topics.find((t) => t.name === "doubled")!;
   assert.ok(doubled.published < 2000, `the ring filled (${doubled.published} published)`);
 });
+
+test("a host with slow async handlers and a backlog stops after the message in hand when the session shuts down", { timeout: 60_000 }, async () => {
+  // 100 messages of 200 ms each wait for the model: handling them all would take 20 s, past the 5 s
+  // a stopping host gets before it is killed (the report would say failed).
+  const { session } = fixtureSessions("test/runtime/fixtures");
+  const ether = await session({
+    instances: {
+      source: { class_path: "./components.js#Source", kwargs: { count: 100 } },
+      model: { class_path: "./slow-async.js#SlowModel", kwargs: { ms: 200 } },
+    },
+  });
+  const numbers = ether.engine!.subscribe("numbers");
+  await ether.start();
+  await collect(numbers, 100);
+  const report = await ether.shutdown();
+  assert.equal(report.failed, false, "the model stopped in time, not killed");
+  const flow = report.topics.find((t) => t.name === "numbers")!;
+  assert.ok(flow.delivered < 200, `the model left its backlog (${flow.delivered - 100} of 100 handled)`);
+});
