@@ -17,6 +17,8 @@ import { namespace } from "../log.js";
 
 const HOST_ENTRY = new URL("./host-entry.js", import.meta.url);
 const debug = namespace("launcher");
+/** How long kill() waits for a main host that was asked to stop again, before it leaves it behind. */
+const MAIN_KILL_GRACE_MS = 1000;
 
 /** A started host, whatever its placement. */
 export interface LaunchedHost {
@@ -33,7 +35,10 @@ export interface LaunchedHost {
   exitInfo(): string | undefined;
   /** Process id of a process host; this process's id otherwise. */
   readonly pid: number;
-  /** Ends it now: terminate the worker, SIGKILL the process (a main host can only be asked to stop). */
+  /**
+   * Ends it now: terminate the worker, SIGKILL the process. A main host can only be asked to stop;
+   * one that still has not stopped after MAIN_KILL_GRACE_MS is left behind.
+   */
   kill(): Promise<void>;
 }
 
@@ -159,7 +164,10 @@ export function launchHost(spec: HostSpec): LaunchedHost {
     pid: process.pid,
     kill: async () => {
       runner?.receive({ type: "stop" });
-      await stopped;
+      // It can only be asked: one that still does not stop (a cleanup() that never ends) is left behind.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, MAIN_KILL_GRACE_MS)))]);
+      clearTimeout(timer);
     },
   };
 }

@@ -377,7 +377,8 @@ export class Supervisor {
         // It ended by itself meanwhile (a host that failed to start, say): nothing to stop or kill.
         debug("%s ended before it was stopped: %s", s.spec.hostName, host.exitInfo());
       } else {
-        sessionLine("error", `[${s.spec.hostName}] ${(error as Error).message}; killing it`);
+        const what = s.spec.placement === "main" ? "going on without it (the main thread cannot be killed)" : "killing it";
+        sessionLine("error", `[${s.spec.hostName}] ${(error as Error).message}; ${what}`);
         await host.kill();
         s.stopped = { ...s.stopped, killed: true };
       }

@@ -87,3 +87,16 @@ test("a host with slow async handlers and a backlog stops after the message in h
   const flow = report.topics.find((t) => t.name === "numbers")!;
   assert.ok(flow.delivered < 200, `the model left its backlog (${flow.delivered - 100} of 100 handled)`);
 });
+
+test("a main-thread instance whose cleanup() never ends: shutdown goes on without it and says so", { timeout: 60_000 }, async () => {
+  const { session } = fixtureSessions("test/runtime/fixtures");
+  const ether = await session({
+    instances: {
+      source: { class_path: "./components.js#Source", kwargs: { count: 5 } },
+      stuck: { class_path: "./slow-async.js#StuckCleanup", placement: "main" },
+    },
+  });
+  await ether.start();
+  const report = await ether.shutdown(); // before: waited for the cleanup forever
+  assert.equal(report.failed, true, "a host that did not stop is a failure");
+});
