@@ -381,6 +381,7 @@ export class Supervisor {
         sessionLine("error", `[${s.spec.hostName}] ${(error as Error).message}; ${what}`);
         await host.kill();
         s.stopped = { ...s.stopped, killed: true };
+        if (s.spec.placement === "main") return; // kill() waited what it could: a main host never exits
       }
     }
     let timer: NodeJS.Timeout | undefined;

@@ -81,7 +81,7 @@ export async function run(args: readonly string[]): Promise<number> {
     if (report.failed) {
       const what = failedBefore.map((s) => `${s.instance} (${s.restarts} restart${s.restarts === 1 ? "" : "s"}${s.reason === undefined ? "" : `; last: ${s.reason}`})`);
       if (report.handlerErrors > 0) what.push(`${report.handlerErrors} handler error${report.handlerErrors === 1 ? "" : "s"}`);
-      sessionLine("warn", `the session had failures: ${what.join(", ") || "a host had to be killed"}; exit code 1`);
+      sessionLine("warn", `the session had failures: ${what.join(", ") || "a host did not stop and had to be killed or left behind"}; exit code 1`);
     }
     return report.failed ? 1 : 0;
   } catch (error) {
