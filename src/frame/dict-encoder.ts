@@ -137,7 +137,7 @@ export class DictEncoder {
 
   /** Writes the frame encodeDeferred() returned into `target` at `at`, with the arrays it left out. */
   writeTo(target: Uint8Array, at: number): void {
-    if (this.deferred) this.w.copyFrameTo(this.forCopy, target, at);
+    if (this.deferred) this.w.copyFrameTo(target, at);
     else target.set(this.forCopy, at);
   }
 

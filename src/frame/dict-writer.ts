@@ -244,15 +244,12 @@ export class DictWriter {
   }
 
   /**
-   * Copies the finished frame (`frame`, what finish() returned) to `target` at `at`, writing each
-   * hole's bytes from where they are (one copy of a large typed array instead of two).
+   * Copies the frame finish() returned last to `target` at `at`, writing each hole's bytes from
+   * where they are (one copy of a large typed array instead of two).
    */
-  copyFrameTo(frame: Uint8Array, target: Uint8Array, at: number): void {
+  copyFrameTo(target: Uint8Array, at: number): void {
+    const frame = this.out;
     const n = this.holes;
-    if (n === 0) {
-      target.set(frame, at);
-      return;
-    }
     const length = frame.length;
     let done = 0;
     // Holes were written back to front: the last one written lies first in the frame.
