@@ -52,6 +52,11 @@ export interface HostIO {
   subscriberOptions?(index: number, topic: string): { resume?: number; owner?: number };
   /** Called each time round the loop (at least every MAX_PARK_MS while idle). */
   heartbeat?(): void;
+  /**
+   * True once the runtime began to stop this host, read from shared memory: a publish blocked on a
+   * full ring, which cannot hear the stop message, gives up when it turns true (Publisher.giveUpWhen).
+   */
+  stopRequested?(): boolean;
   /** Owner recorded in the host's publisher slots (default: the topic's). */
   readonly publisherOwner?: number;
   /** Told when an instance's `healthCheck()` changes its answer (checked every HEALTH_INTERVAL_MS). */

@@ -3,7 +3,9 @@
  * published to (on the topic's ring for this host, with the host's publisher owner). A message is
  * encoded, then written into the frame it claims; a typed array of DIRECT_COPY_MIN bytes or more is
  * copied once, from the message into the ring. A message a `reject` topic refuses is counted for the
- * loss report; an Ether error names the instance and method.
+ * loss report, and so is one a `block` topic's full ring keeps out once the host is being stopped
+ * (HostIO.stopRequested: the reader is not reading, and waiting would only delay the stop until the
+ * host is killed); an Ether error names the instance and method.
  *
  * @example
  *   const out = new HostOutput(io, losses);
@@ -42,6 +44,7 @@ export class HostOutput {
     if (out === undefined) {
       const t = this.#io.topic(this.#io.writeRing?.(topic) ?? topic);
       out = { pub: this.#io.publisherOwner === undefined ? t.publisher() : t.publisher(this.#io.publisherOwner), encoder: new DictEncoder({ topic }) };
+      if (this.#io.stopRequested !== undefined) out.pub.giveUpWhen(this.#io.stopRequested);
       this.#publishers.set(topic, out);
     }
     this.#lastTopic = topic;
@@ -50,13 +53,13 @@ export class HostOutput {
       const { pub, encoder } = out;
       const frame = encoder.encodeDeferred(message as object);
       if (!encoder.deferred) {
-        if (!pub.publish(frame, SCHEMA_DICT)) this.#losses.rejected(place, topic);
+        if (!pub.publish(frame, SCHEMA_DICT)) this.#refused(place, topic, pub);
         return;
       }
       // Large typed arrays left out of the frame go from the message straight into the claimed space.
       const at = pub.claim(frame.length, SCHEMA_DICT);
       if (at < 0) {
-        this.#losses.rejected(place, topic);
+        this.#refused(place, topic, pub);
         return;
       }
       encoder.writeTo(pub.buffer, at);
@@ -65,6 +68,11 @@ export class HostOutput {
       if (error instanceof EtherError) error.message = `${error.message} (instance "${place.instance}", method ${place.method})`;
       throw error;
     }
+  }
+
+  /** A publish returned false: the ring was full under reject, or the host gave up waiting under block. */
+  #refused(place: PublishPlace, topic: string, pub: Publisher): void {
+    this.#losses.rejected(place, topic, pub.policy === "reject" ? "full" : "stopping");
   }
 
   /** Leaves every topic it published to. */

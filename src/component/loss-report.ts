@@ -1,7 +1,8 @@
 /**
  * Losses a host's policies allow, told rather than only counted: frames a subscription missed under
- * `drop-oldest` (its handler fell behind and the publishers wrote over them) and publishes a full
- * ring refused under `reject`. Each source (instance, method, topic) gets at most one warning per
+ * `drop-oldest` (its handler fell behind and the publishers wrote over them), publishes a full
+ * ring refused under `reject`, and publishes a stopping host gave up on under `block` (a reader had
+ * stopped reading; see Publisher.giveUpWhen). Each source (instance, method, topic) gets at most one warning per
  * REPORT_EVERY_MS, with the count since its last one; `flush()` tells the rest (at the host's stop).
  *
  * @example
@@ -51,9 +52,12 @@ export class LossReport {
     });
   }
 
-  /** Counts one publish that a full ring refused (policy reject). */
-  rejected(place: { readonly instance: string; readonly method: string }, topic: string): void {
-    const key = `${place.instance}\u0000${place.method}\u0000${topic}`;
+  /**
+   * Counts one publish that a full ring refused: under policy reject (`why` "full"), or under block
+   * because the host was being stopped and a reader had stopped reading (`why` "stopping").
+   */
+  rejected(place: { readonly instance: string; readonly method: string }, topic: string, why: "full" | "stopping" = "full"): void {
+    const key = `${place.instance}\u0000${place.method}\u0000${topic}\u0000${why}`;
     let entry = this.#rejects.get(key);
     if (entry === undefined) {
       const counted = { count: 0 };
@@ -61,7 +65,10 @@ export class LossReport {
       this.#sources.push({
         place: { instance: place.instance, method: place.method, topic },
         total: () => counted.count,
-        what: (n, s) => `${plural(n)} not published in the last ${s} s: the ring was full (policy reject)`,
+        what:
+          why === "full"
+            ? (n, s) => `${plural(n)} not published in the last ${s} s: the ring was full (policy reject)`
+            : (n, s) => `${plural(n)} not published in the last ${s} s: the host was stopping and a reader of the topic had stopped reading (its ring was full; policy block)`,
         told: 0,
         toldAt: performance.now(),
       });

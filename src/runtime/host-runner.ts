@@ -81,6 +81,7 @@ export class HostRunner {
       log: (level, message, place) => this.log(level, message, place),
       parkAsync: (hasWork, ms) => doorbell.parkAsync(hasWork, ms),
       parkAtOnce: spec.placement === "main",
+      stopRequested: () => entries.some((e) => e.closing),
       subscriberOptions: (index, topic) => {
         const options: { resume?: number; owner?: number } = {};
         const resumed = spec.resume?.[index];

@@ -47,7 +47,7 @@ export interface ShutdownReport {
   readonly restarts: number;
   /** Messages readers of the session's topics missed under drop-oldest (the ether/ topics aside). */
   readonly dropped: number;
-  /** Publishes to the session's topics that a full ring refused under reject (the ether/ topics aside). */
+  /** Publishes to the session's topics that a full ring refused under reject, or that a stopping host gave up on under block (the ether/ topics aside). */
   readonly rejected: number;
   /** What flowed through each of the session's topics (the ether/ topics aside), in config order. */
   readonly topics: readonly TopicFlow[];

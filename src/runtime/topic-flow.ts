@@ -21,7 +21,7 @@ export interface TopicFlow {
   readonly dropped: number;
   /** Messages readers found invalid (not handed to a handler; sent to ether/dead-letter). */
   readonly invalid: number;
-  /** Publishes a full ring refused under reject. */
+  /** Publishes a full ring refused: under reject, or under block once a stopping host gave up waiting. */
   readonly rejected: number;
   /** Instances that subscribe to it, in config order. */
   readonly subscribers: readonly string[];
@@ -51,7 +51,7 @@ export function flowLine(flow: TopicFlow): string {
   const lost = [
     flow.dropped > 0 ? `${count(flow.dropped)} dropped (drop-oldest)` : "",
     flow.invalid > 0 ? `${count(flow.invalid)} invalid` : "",
-    flow.rejected > 0 ? `${count(flow.rejected)} refused (reject)` : "",
+    flow.rejected > 0 ? `${count(flow.rejected)} not published (ring full)` : "",
   ].filter((s) => s !== "");
   if (lost.length > 0) line += `; ${lost.join(", ")}`;
   return line;

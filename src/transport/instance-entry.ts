@@ -19,6 +19,7 @@ import {
   INSTANCE_NAME_OFFSET,
   INSTANCE_PID_OFFSET,
   INSTANCE_RESTARTS_OFFSET,
+  INSTANCE_STATE_CLOSING,
   INSTANCE_STATE_OFFSET,
   INSTANCE_THREAD_OFFSET,
 } from "./session-layout.js";
@@ -80,6 +81,11 @@ export class InstanceEntry {
   /** Records the lifecycle state code (see RING_FORMAT.md). */
   setState(code: number): void {
     Atomics.store(this.#i32, (this.#base + INSTANCE_STATE_OFFSET) >> 2, code);
+  }
+
+  /** True once the supervisor began to stop the instance's host (state closing or closed). */
+  get closing(): boolean {
+    return Atomics.load(this.#i32, (this.#base + INSTANCE_STATE_OFFSET) >> 2) >= INSTANCE_STATE_CLOSING;
   }
 
   /** Records how many times the instance was restarted. */

@@ -44,7 +44,7 @@ import {
   SUB_STATE_OFFSET,
   TAIL_INDEX,
 } from "./ring-layout.js";
-import type { TopicSegment } from "./topic-segment.js";
+import type { Policy, TopicSegment } from "./topic-segment.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 import { StallWatch, detachSubscriber, recoverDeadClaims } from "./detach.js";
 import { commitFrame, commitFramePlainly, commitReady, ringParkedReaders } from "./commit.js";
@@ -111,6 +111,8 @@ export class Publisher {
   readonly #aloneMark: number;
   /** The pending claim was made alone (plain stores), not by CAS. */
   #claimedAlone = false;
+  /** See giveUpWhen(). */
+  #giveUp: (() => boolean) | undefined;
 
   /** Takes a publisher slot of the topic; use Topic.publisher(). `owner` is the process id between processes. */
   constructor(seg: TopicSegment, owner = 0) {
@@ -148,7 +150,8 @@ export class Publisher {
 
   /**
    * Copies `bytes` into the ring as one frame. Returns false only under policy "reject" when the ring
-   * is full (counted); under "block" waits for space up to the topic's timeout, then throws.
+   * is full (counted); under "block" waits for space up to the topic's timeout, then throws (or
+   * returns false once giveUpWhen()'s check says so, counted as rejected too).
    */
   publish(bytes: Uint8Array, schemaId = 0): boolean {
     const at = this.claim(bytes.length, schemaId);
@@ -160,7 +163,8 @@ export class Publisher {
 
   /**
    * Lends a writable view of `length` bytes inside the ring; fill it, then commit(). Returns undefined
-   * when policy "reject" finds the ring full. One loan at a time per publisher.
+   * when policy "reject" finds the ring full (or a blocked claim gives up, see giveUpWhen()). One loan
+   * at a time per publisher.
    */
   loan(length: number, schemaId = 0): Uint8Array | undefined {
     const at = this.claim(length, schemaId);
@@ -169,7 +173,8 @@ export class Publisher {
 
   /**
    * Allocation-free loan: claims a frame of `length` bytes and returns the byte offset of its payload
-   * in `buffer` (8-byte aligned), or -1 when policy "reject" finds the ring full. Then commit().
+   * in `buffer` (8-byte aligned), or -1 when policy "reject" finds the ring full (or a blocked claim
+   * gives up, see giveUpWhen()). Then commit().
    */
   claim(length: number, schemaId = 0): number {
     if (this.#pending) throw errors.loanState(this.topic, "commit() the previous loan before claiming again");
@@ -266,6 +271,21 @@ export class Publisher {
     return loadAcquire(i32, EXCLUSIVE_INDEX) === this.#aloneMark;
   }
 
+  /** The topic's delivery policy. */
+  get policy(): Policy {
+    return this.#seg.policy;
+  }
+
+  /**
+   * Lets a publish that waits for space on a `block` topic give up: once `check()` returns true
+   * (asked before each park, so at least every BLOCK_PARK_MS while it waits), the publish returns
+   * false and counts the frame as rejected instead of waiting on. A host being stopped uses it to
+   * let go of readers that no longer read, which it cannot otherwise hear about while it waits.
+   */
+  giveUpWhen(check: () => boolean): void {
+    this.#giveUp = check;
+  }
+
   /** Gives the publisher slot back. A pending loan is committed first so later publishers are not held. */
   close(): void {
     if (this.#closed) return;
@@ -337,6 +357,10 @@ export class Publisher {
       }
       const left = deadline - now;
       if (left <= 0) throw errors.publishTimeout(this.topic, this.#seg.blockTimeoutMs, slowest);
+      if (this.#giveUp !== undefined && this.#giveUp()) {
+        this.#f64[this.#counters + PUB_COUNTERS.rejected]! += 1;
+        return false;
+      }
       // Park (space-wait.ts); a reader that frees space rings.
       const hasRoom = (): boolean => {
         this.#refreshFloor();

@@ -141,6 +141,8 @@ export const INSTANCE_NAME_MAX_LENGTH = 128;
 export const INSTANCE_IN_HANDLER_OFFSET = 160;
 /** u32: handler calls so far, modulo 2^32 (a watchdog sees a new call even when the flag never drops). */
 export const INSTANCE_HANDLER_CALLS_OFFSET = 164;
+/** Lifecycle state code of an instance whose host is being stopped (then 6, closed). */
+export const INSTANCE_STATE_CLOSING = 5;
 
 // ---- counters (float64), one block per topic ----
 /** Counters of one publisher slot, in float64 units: published, bytes, rejected, blocked waits. */

@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/runtime/config/index.js";
 import { launchHost } from "../../src/runtime/launcher.js";
 import type { HostSpec } from "../../src/runtime/host-spec.js";
 import { LOG_TOPIC } from "../../src/runtime/host-runner.js";
+import { DictDecoder } from "../../src/frame/index.js";
 import { SharedSpace, Topic } from "../../src/transport/index.js";
 import * as L from "../../src/transport/ring-layout.js";
 import { distPath } from "../helpers/paths.js";
@@ -99,4 +100,41 @@ test("a main-thread instance whose cleanup() never ends: shutdown goes on withou
   await ether.start();
   const report = await ether.shutdown(); // before: waited for the cleanup forever
   assert.equal(report.failed, true, "a host that did not stop is a failure");
+});
+
+for (const placement of ["thread", "process"] as const) test(`a ${placement} host blocked in a publish to a reader that stopped reading gives up when the session stops it, and says so`, { timeout: 60_000 }, async () => {
+  // The source publishes 2 000 numbers from its @start into a 4 KiB ring whose one reader (below) never
+  // reads: it waits for space (block_timeout 60 s) and cannot hear the stop message meanwhile. Before,
+  // it was killed after 5 s and the report said failed.
+  const COUNT = 2000;
+  const { session } = fixtureSessions("test/runtime/fixtures");
+  const ether = await session({
+    session: { block_timeout: "60s" },
+    instances: { source: { class_path: "./components.js#Source", kwargs: { count: COUNT }, placement } },
+    topics: { numbers: { capacity: "4KiB", max_frame: "256B" } },
+  });
+  ether.engine!.subscribe("numbers"); // a reader that never reads
+  const log = ether.engine!.topic("ether/log").subscriber({ wait: "spin" });
+  await ether.start();
+  const report = await ether.shutdown();
+  assert.equal(report.failed, false, "the source stopped by itself, not killed");
+  const numbers = report.topics.find((t) => t.name === "numbers")!;
+  assert.ok(numbers.published > 0 && numbers.rejected > 0, `the ring filled, then the rest was given up (${JSON.stringify(numbers)})`);
+  assert.equal(numbers.published + numbers.rejected, COUNT, "every message is published or counted as not published");
+  assert.equal(report.rejected, numbers.rejected);
+  const decoder = new DictDecoder();
+  const warnings: Record<string, unknown>[] = [];
+  log.poll((f) => {
+    const line = decoder.decode(f.buffer, f.offset, f.length);
+    if (line.level === "warn" && line.topic === "numbers") warnings.push(structuredClone(line));
+  });
+  let told = 0;
+  for (const w of warnings) {
+    assert.equal(w.instance, "source");
+    assert.equal(w.method, "emit");
+    const m = /^(\d+) messages? not published in the last [\d.]+ s: the host was stopping and a reader of the topic had stopped reading/.exec(String(w.message));
+    assert.ok(m !== null, String(w.message));
+    told += Number(m[1]);
+  }
+  assert.equal(told, numbers.rejected, "the warnings account for every message given up");
 });

@@ -13,7 +13,7 @@ test("a flow line: counts with separators, rounded bytes, subscribers, and losse
   assert.equal(flowLine(flow), 'topic "data": 12,000 published (750 KiB), 24,000 delivered to p2, p4');
   assert.equal(
     flowLine({ ...flow, dropped: 5, invalid: 1, rejected: 1200 }),
-    'topic "data": 12,000 published (750 KiB), 24,000 delivered to p2, p4; 5 dropped (drop-oldest), 1 invalid, 1,200 refused (reject)',
+    'topic "data": 12,000 published (750 KiB), 24,000 delivered to p2, p4; 5 dropped (drop-oldest), 1 invalid, 1,200 not published (ring full)',
   );
   assert.equal(flowLine({ ...flow, subscribers: [] }), 'topic "data": 12,000 published (750 KiB), 24,000 delivered to readers outside the config\'s instances');
   assert.equal(flowLine({ ...flow, delivered: 0, subscribers: [] }), 'topic "data": 12,000 published (750 KiB), no subscriber');

@@ -174,6 +174,29 @@ for (const { transport: kind } of TRANSPORTS) {
       for (let i = 0; i < 10; i++) pub.publish(bytes(1000, i)); // with no subscriber, nothing holds space
     });
 
+    test("block: a publisher told to give up (its host is stopping) returns false for a full ring, counts it, and writes nothing", () => {
+      const { space, topic } = topicOf({ capacity: 4096, maxFrame: 1000, policy: "block", blockTimeoutMs: 60_000 });
+      const sub = topic.subscriber({ wait: "spin" });
+      const pub = topic.publisher();
+      let stopping = false;
+      let asked = 0;
+      pub.giveUpWhen(() => {
+        asked++;
+        return stopping;
+      });
+      for (let i = 0; i < 3; i++) assert.equal(pub.publish(bytes(1000, i)), true);
+      assert.equal(asked, 0, "a publish with room never asks");
+      stopping = true;
+      const head = word(topic, L.TOPIC_HEAD_OFFSET);
+      assert.equal(pub.publish(bytes(1000, 9)), false, "gives up instead of waiting 60 s");
+      assert.equal(pub.loan(1000), undefined);
+      assert.equal(asked, 2);
+      assert.equal(word(topic, L.TOPIC_HEAD_OFFSET), head, "nothing was claimed");
+      assert.equal(space.stats("t").rejected, 2);
+      assert.deepEqual(drain(sub).map((f) => f.data[0]), [0, 1, 2], "what was published is intact");
+      assert.equal(pub.publish(bytes(1000, 3)), true, "with room again, it publishes");
+    });
+
 
     test("a commit behind an unfinished claim does not wait: the earlier publisher publishes both, in claim order", () => {
       const { topic } = topicOf({ capacity: 4096, maxFrame: 100, policy: "block" });

@@ -75,8 +75,9 @@ export async function run(args: readonly string[]): Promise<number> {
     const failedBefore = ether.status().filter((s) => s.failed);
     const report = await ether.shutdown();
     if (report.dropped + report.rejected > 0) {
-      // The topics' policies allowed these losses; the hosts warned about each as it happened.
-      sessionLine("warn", `messages lost by policy: ${report.dropped} dropped (drop-oldest), ${report.rejected} not published (reject); see the warnings above`);
+      // The topics' policies allowed these losses (or a stopping host gave up on a reader that no
+      // longer read); the hosts warned about each as it happened.
+      sessionLine("warn", `messages lost: ${report.dropped} dropped (drop-oldest), ${report.rejected} not published (ring full); see the warnings above`);
     }
     if (report.failed) {
       const what = failedBefore.map((s) => `${s.instance} (${s.restarts} restart${s.restarts === 1 ? "" : "s"}${s.reason === undefined ? "" : `; last: ${s.reason}`})`);
