@@ -56,6 +56,13 @@ export class FrameView {
     this.length = length;
   }
 
+  /** @internal Points the view at another frame of the same `words` (locate() was called with them): no object stores. */
+  move(h: number, length: number): void {
+    this.#h = h;
+    this.offset = h * 4 + HDR;
+    this.length = length;
+  }
+
   /** A view of the payload (allocates a small view object; the bytes are not copied). */
   bytes(): Uint8Array {
     return this.buffer.subarray(this.offset, this.offset + this.length);

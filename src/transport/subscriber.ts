@@ -321,6 +321,8 @@ export class Subscriber {
     const capacity = seg.capacity;
     const data = seg.dataOffset;
     const view = this.#view;
+    view.locate(u8, i32, 0, 0); // the frames below only move it (no object stores per frame)
+    const latency = this.#latency;
     let count = 0;
     let bytes = 0;
     try {
@@ -341,7 +343,8 @@ export class Subscriber {
           continue;
         }
         if ((count & (CURSOR_PUBLISH_EVERY - 1)) === CURSOR_PUBLISH_EVERY - 1) this.#storeCursor(cursor);
-        this.#present(view, u8, i32, h, length);
+        view.move(h, length);
+        if (latency.due()) latency.sample((i32[h + 4]! >>> 0) + i32[h + 5]! * TWO_POW_32);
         cursor = next;
         count++;
         bytes += length;
