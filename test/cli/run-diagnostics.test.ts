@@ -59,3 +59,13 @@ test("a handler whose parameter is named like a field of its messages is warned 
   );
   assert.equal(out.match(/first parameter is named/g)?.length, 1, "once, and not for the handler that takes the whole message");
 });
+
+test("a main-thread instance's timer that outlives the session does not keep ether run from exiting", { timeout: 60_000 }, () => {
+  const config = join(projectRoot, "test/runtime/fixtures/leaky-main.yaml");
+  const r = spawnSync(process.execPath, [CLI, "run", config, "--duration", "200ms"], { encoding: "utf8", timeout: 30_000 });
+  const out = r.stdout + r.stderr;
+  assert.equal(r.signal, null, `it exited by itself: ${out}`);
+  assert.equal(r.status, 0, out);
+  assert.match(out, /Ether system shutdown complete/);
+  assert.match(out, /WARN - the session ended, but something on the main thread still keeps Node running .*; exiting with code 0/);
+});

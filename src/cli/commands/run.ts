@@ -1,7 +1,9 @@
 /**
  * `ether run <config.yaml> [--duration 5s]`: runs a session until the duration passes or SIGINT /
  * SIGTERM arrives (graceful: drain, stop, clean up); a second SIGINT exits at once. The exit code is
- * 0 when everything stopped cleanly, 1 when a host failed or a handler threw, 2 for bad usage.
+ * 0 when everything stopped cleanly, 1 when a host failed or a handler threw, 2 for bad usage. Once
+ * the session has ended the command exits, even if something of a main-thread instance (a timer,
+ * a socket) would keep Node running.
  *
  * @example
  *   $ ether run examples/quickstart/dual_processors.yaml --duration 2s
@@ -17,8 +19,32 @@ Runs the session the YAML file describes until the duration passes or SIGINT/SIG
 shuts it down cleanly (a second SIGINT exits at once). Exit code 0: everything stopped cleanly;
 1: a host failed or a handler threw; 2: bad usage or a config error (file:line:col and key path).`;
 
+/** How long the event loop may take to empty after the session ended before `ether run` exits anyway. */
+const EXIT_GRACE_MS = 1000;
+
 /** Runs the command; resolves with the exit code. */
 export async function run(args: readonly string[]): Promise<number> {
+  const code = await runSession(args);
+  exitIfHeld(code);
+  return code;
+}
+
+/**
+ * The session is over: if, EXIT_GRACE_MS later, something on this thread still keeps Node running
+ * (a main-thread instance's timer or socket that its cleanup() left open, or that of one left behind
+ * because it did not stop), says so and exits with `code`. The timer itself holds nothing.
+ */
+function exitIfHeld(code: number): void {
+  setTimeout(() => {
+    sessionLine(
+      "warn",
+      `the session ended, but something on the main thread still keeps Node running (a timer or an open handle of a main-thread instance, left by its cleanup() or by an instance that did not stop); exiting with code ${code}`,
+    );
+    process.exit(code);
+  }, EXIT_GRACE_MS).unref();
+}
+
+async function runSession(args: readonly string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     console.log(USAGE);
     return 0;
