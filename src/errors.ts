@@ -285,12 +285,12 @@ export const errors = {
   invalidPeriod(input: string, detail: string): EtherError {
     return new EtherError("ERR_ETHER_INVALID_PERIOD", `invalid period ${input}: ${detail}`, { input });
   },
-  /** A `@pub` method returned something that is not a message (a plain object, undefined or skip). */
+  /** A `@pub` method returned something that is not a message (a plain object, a typed array, undefined or skip). */
   publishReturn(instance: string, className: string, method: string, topic: string, got: string): EtherError {
     return new EtherError(
       "ERR_ETHER_PUBLISH_RETURN",
       `${className}.${method} (instance "${instance}", topic "${topic}") returned ${got}, which is not a message: ` +
-        `return an object (e.g. { value: x }), undefined for the empty message {}, or skip to publish nothing`,
+        `return an object (e.g. { value: x }), a typed array or Buffer for raw bytes, undefined for the empty message {}, or skip to publish nothing`,
       { instance, className, method, topic },
     );
   },

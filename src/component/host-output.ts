@@ -1,7 +1,8 @@
 /**
  * What a host publishes: a publisher and a dict encoder per topic, made when the topic is first
- * published to (on the topic's ring for this host, with the host's publisher owner). A message is
- * encoded, then written into the frame it claims; a typed array of DIRECT_COPY_MIN bytes or more is
+ * published to (on the topic's ring for this host, with the host's publisher owner). A typed array,
+ * Buffer or DataView is published as raw bytes (schema id 0), copied once. Any other message is
+ * encoded as a dict, then written into the frame it claims; a typed array of DIRECT_COPY_MIN bytes or more is
  * copied once, from the message into the ring. A message a `reject` topic refuses is counted for the
  * loss report, and so is one a `block` topic's full ring keeps out once the host is being stopped
  * (HostIO.stopRequested: the reader is not reading, and waiting would only delay the stop until the
@@ -13,7 +14,7 @@
  *   out.close();
  */
 import { EtherError } from "../errors.js";
-import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
+import { DictEncoder, SCHEMA_DICT, SCHEMA_RAW } from "../frame/index.js";
 import type { Publisher } from "../transport/index.js";
 import type { HostIO } from "./host-io.js";
 import type { LossReport } from "./loss-report.js";
@@ -51,6 +52,12 @@ export class HostOutput {
     this.#lastOut = out;
     try {
       const { pub, encoder } = out;
+      if (ArrayBuffer.isView(message)) {
+        // Raw bytes (a typed array, Buffer or DataView): one copy into the ring.
+        const bytes = message instanceof Uint8Array ? message : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+        if (!pub.publish(bytes, SCHEMA_RAW)) this.#refused(place, topic, pub);
+        return;
+      }
       const frame = encoder.encodeDeferred(message as object);
       if (!encoder.deferred) {
         if (!pub.publish(frame, SCHEMA_DICT)) this.#refused(place, topic, pub);

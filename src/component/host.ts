@@ -6,7 +6,8 @@
  * when a handler throws (logged with instance, method and topic, and counted).
  *
  * Per instance, messages are handled in order; a handler that returns a promise is awaited before the
- * next message. Invalid messages (a `@sub` zod schema, or bytes that do not decode) are not delivered:
+ * next message. A dict frame arrives as an object, a raw one as a Uint8Array (frame-message.ts).
+ * Invalid messages (a `@sub` zod schema, or bytes that do not decode) are not delivered:
  * they are counted on the subscriber and published to `ether/dead-letter` with the reason.
  *
  * @example
@@ -31,6 +32,7 @@ import { callAsHost } from "./publish-wrapper.js";
 import { validateMessage } from "./validation.js";
 import { LossReport } from "./loss-report.js";
 import { HostOutput } from "./host-output.js";
+import { frameMessage } from "./frame-message.js";
 import type { ZodType } from "zod";
 
 /** Topic on which invalid messages are published with the reason. */
@@ -303,9 +305,9 @@ export class Host {
       let taken = 0;
       for (let frame = s.sub.hold(); frame !== undefined; frame = ++taken < DRAIN_BATCH && !this.#failedInBatch && !shouldStop() ? s.sub.hold() : undefined) {
         try {
-          let message: Record<string, unknown>;
+          let message: unknown;
           try {
-            message = s.decoder.decode(frame.buffer, frame.offset, frame.length);
+            message = frameMessage(frame, s.decoder);
           } catch (error) {
             this.#reject(s, `undecodable frame: ${(error as Error).message}`, undefined);
             continue;
@@ -316,9 +318,9 @@ export class Host {
               this.#reject(s, checked.reason, message);
               continue;
             }
-            message = checked.value as Record<string, unknown>;
+            message = checked.value;
           }
-          if (s.namedParameter !== undefined) this.#lookAtParameter(s, message);
+          if (s.namedParameter !== undefined && !ArrayBuffer.isView(message)) this.#lookAtParameter(s, message as Record<string, unknown>);
           this.counts.delivered++;
           const pending = this.#call(s.spec, s.target, s.ctx, s.method, message, s.topic);
           if (pending !== undefined) {

@@ -10,6 +10,7 @@
  *   the value is published;
  * - `undefined` is published as the empty message `{}`;
  * - a plain object (anything but null, an array, an ArrayBuffer or a view) is published as it is;
+ * - a typed array, Buffer or DataView is published as raw bytes (its handlers get a Uint8Array);
  * - anything else is a mistake: ERR_ETHER_PUBLISH_RETURN names the instance, class.method and topic
  *   (thrown, or the returned promise rejects), after the method ran;
  * - the caller gets the method's own return value; if `ctx.publish` returns a promise, the wrapper
@@ -205,16 +206,12 @@ function ownerName(self: object, method: string, fn: Function): string | undefin
 }
 
 /** A dict message: a non-null object that is not an array or a byte buffer. */
+/** A plain object (a dict message) or a view of bytes (a raw message). */
 function isMessage(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto === Object.prototype || proto === null) return true; // a plain object, the common case: decided at once
-  return (
-    !Array.isArray(value) &&
-    !ArrayBuffer.isView(value) &&
-    !(value instanceof ArrayBuffer) &&
-    !(value instanceof SharedArrayBuffer)
-  );
+  return ArrayBuffer.isView(value) || (!Array.isArray(value) && !(value instanceof ArrayBuffer) && !(value instanceof SharedArrayBuffer));
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

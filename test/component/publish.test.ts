@@ -152,7 +152,7 @@ describe("publish on return, bound", () => {
       [null, /returned null/],
       [[1, 2], /an array/],
       ["text", /the string "text"/],
-      [new Uint8Array(4), /a Uint8Array/],
+      [new ArrayBuffer(4), /an? ArrayBuffer/],
       [Symbol("other"), /the symbol Symbol\(other\)/],
     ];
     for (const [value, got] of cases) {
@@ -167,6 +167,14 @@ describe("publish on return, bound", () => {
     }
     assert.equal(instance.log.length, cases.length, "the method ran each time");
     assert.deepEqual(calls, []);
+  });
+
+  it("a typed array, Buffer or DataView is a raw message, published as it is", () => {
+    const { instance, calls } = bound(new Processor());
+    const values = [new Float32Array([1.5, 2]), Buffer.from("ab"), new DataView(new ArrayBuffer(8)), new Uint8Array(0)];
+    for (const value of values) instance.returns(value);
+    assert.equal(calls.length, values.length);
+    calls.forEach((c, i) => assert.equal(c[1], values[i], "the same view, not a copy"));
   });
 
   it("several @pub topics publish the same message on each, in source order", () => {
