@@ -29,6 +29,7 @@ export type EtherErrorCode =
   | "ERR_ETHER_INVALID_OPTION"
   | "ERR_ETHER_DECODE"
   | "ERR_ETHER_ENCODE"
+  | "ERR_ETHER_TYPED_MESSAGE"
   | "ERR_ETHER_NATIVE_UNAVAILABLE"
   | "ERR_ETHER_SHM"
   | "ERR_ETHER_TOPIC_NOT_FOUND"
@@ -202,6 +203,15 @@ export const errors = {
   },
   decode(detail: string, topic?: string): EtherError {
     return new EtherError("ERR_ETHER_DECODE", `cannot decode frame${topicPlace(topic)}: ${detail}`, { topic });
+  },
+  /** A message for a typed topic is neither an object-API instance of its table nor a finished buffer. */
+  typedMessage(topic: string, table: string, got: string): EtherError {
+    return new EtherError(
+      "ERR_ETHER_TYPED_MESSAGE",
+      `topic "${topic}" carries ${table} tables (its type:): publish an object-API instance (${table}T, from flatc --ts --gen-object-api) ` +
+        `or the bytes of a finished ${table} buffer, not ${got}; return skip to publish nothing`,
+      { topic, table },
+    );
   },
   encode(detail: string, path: string, topic?: string): EtherError {
     return new EtherError(

@@ -7,6 +7,7 @@
  */
 import type { HealthReport } from "../lifecycle/index.js";
 import type { Doorbell, Topic, WaitAlias } from "../transport/index.js";
+import type { TableClass } from "../frame/index.js";
 import type { HandlerWatch } from "./instance-hooks.js";
 
 /** One instance a host runs. */
@@ -18,6 +19,12 @@ export interface HostedInstance {
   readonly watch?: HandlerWatch;
   /** A handler that throws ends the host (so a supervisor restarts it) instead of being logged and skipped. */
   readonly failOnHandlerError?: boolean;
+}
+
+/** The FlatBuffers table a typed topic carries, loaded. */
+export interface TopicTable {
+  readonly Table: TableClass;
+  readonly schemaId: number;
 }
 
 /** Where a log line comes from. */
@@ -36,6 +43,8 @@ export interface HostIO {
    * (the runtime's lanes), else absent or `[topic]`.
    */
   readRings?(topic: string): readonly string[];
+  /** A typed topic's table class and the schema id of its frames (`type:`); undefined for the others. */
+  topicType?(topic: string): TopicTable | undefined;
   /** The ring this host publishes `topic` on (its own lane), if not the topic's own. */
   writeRing?(topic: string): string;
   readonly doorbell: Doorbell;

@@ -6,7 +6,8 @@
  * when a handler throws (logged with instance, method and topic, and counted).
  *
  * Per instance, messages are handled in order; a handler that returns a promise is awaited before the
- * next message. A dict frame arrives as an object, a raw one as a Uint8Array (frame-message.ts).
+ * next message. A dict frame arrives as an object, a raw one as a Uint8Array, a typed topic's table as
+ * its flatc-generated accessor (frame-message.ts).
  * Invalid messages (a `@sub` zod schema, or bytes that do not decode) are not delivered:
  * they are counted on the subscriber and published to `ether/dead-letter` with the reason.
  *
@@ -21,8 +22,7 @@ import { errors } from "../errors.js";
 import { HandlerFailure, checkHealth, cleanupInstances, initializeInstance } from "./instance-hooks.js";
 
 export { HandlerFailure, type HandlerWatch } from "./instance-hooks.js";
-export type { HostCounts, HostedInstance, HostIO, LogPlace } from "./host-io.js";
-import { DictDecoder } from "../frame/index.js";
+export type { HostCounts, HostedInstance, HostIO, LogPlace, TopicTable } from "./host-io.js";
 import type { Subscriber, WaitStrategy } from "../transport/index.js";
 import { createWaitStrategy } from "../transport/index.js";
 import type { HostCounts, HostedInstance, HostIO } from "./host-io.js";
@@ -32,7 +32,7 @@ import { callAsHost } from "./publish-wrapper.js";
 import { validateMessage } from "./validation.js";
 import { LossReport } from "./loss-report.js";
 import { HostOutput } from "./host-output.js";
-import { frameMessage } from "./frame-message.js";
+import { MessageReader, isPlainMessage } from "./frame-message.js";
 import type { ZodType } from "zod";
 
 /** Topic on which invalid messages are published with the reason. */
@@ -52,7 +52,7 @@ interface Subscription {
   /** The ring read: the topic's own, or one of its lanes. */
   readonly ring: string;
   readonly sub: Subscriber;
-  readonly decoder: DictDecoder;
+  readonly reader: MessageReader;
   readonly schema: ZodType | undefined;
   /** The handler's first parameter's name, until its first message has been looked at (named-fields.ts). */
   namedParameter: string | undefined;
@@ -159,9 +159,8 @@ export class Host {
         for (const ring of io.readRings?.(s.topic) ?? [s.topic]) {
           const extra = io.subscriberOptions?.(this.#subscriptions.length, ring) ?? {};
           const sub = io.topic(ring).subscriber({ doorbell: io.doorbell, wait: io.wait, ...extra });
-          // A decoder per ring: it keeps views of the one buffer it reads.
-          const decoder = new DictDecoder({ topic: s.topic });
-          this.#subscriptions.push({ spec, instance: spec.name, target, ctx, method: s.method, topic: s.topic, ring, sub, decoder, schema: s.schema, namedParameter: handlerParameter(target, s.method) });
+          const reader = new MessageReader(s.topic, io.topicType?.(s.topic));
+          this.#subscriptions.push({ spec, instance: spec.name, target, ctx, method: s.method, topic: s.topic, ring, sub, reader, schema: s.schema, namedParameter: handlerParameter(target, s.method) });
           this.#losses.watchDrops({ instance: spec.name, method: s.method, topic: s.topic }, () => sub.counts().dropped);
         }
       }
@@ -307,7 +306,7 @@ export class Host {
         try {
           let message: unknown;
           try {
-            message = frameMessage(frame, s.decoder);
+            message = s.reader.read(frame);
           } catch (error) {
             this.#reject(s, `undecodable frame: ${(error as Error).message}`, undefined);
             continue;
@@ -320,7 +319,7 @@ export class Host {
             }
             message = checked.value;
           }
-          if (s.namedParameter !== undefined && !ArrayBuffer.isView(message)) this.#lookAtParameter(s, message as Record<string, unknown>);
+          if (s.namedParameter !== undefined && isPlainMessage(message)) this.#lookAtParameter(s, message);
           this.counts.delivered++;
           const pending = this.#call(s.spec, s.target, s.ctx, s.method, message, s.topic);
           if (pending !== undefined) {

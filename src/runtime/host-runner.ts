@@ -8,8 +8,8 @@
  *   parentPort!.on("message", (m) => runner.receive(m));
  */
 import { applyDecorators } from "../component/registry-apply.js";
-import { Host, type HostedInstance, type LogPlace } from "../component/host.js";
-import { DictEncoder, SCHEMA_DICT } from "../frame/index.js";
+import { Host, type HostedInstance, type LogPlace, type TopicTable } from "../component/host.js";
+import { DictEncoder, SCHEMA_DICT, type TableClass } from "../frame/index.js";
 import { namespace, setLogLevel, sessionLine } from "../log.js";
 import { threadId } from "node:worker_threads";
 import { Doorbell, InstanceEntry, Topic, monotonicNs, type Publisher } from "../transport/index.js";
@@ -63,7 +63,7 @@ export class HostRunner {
   #failed = false;
   #running: Promise<void> | undefined;
 
-  private constructor(spec: HostSpec, send: (message: FromHost) => void, instances: HostedInstance[], doorbell: Doorbell) {
+  private constructor(spec: HostSpec, send: (message: FromHost) => void, instances: HostedInstance[], doorbell: Doorbell, tables: ReadonlyMap<string, TopicTable>) {
     this.#spec = spec;
     this.#send = send;
     this.#doorbell = doorbell;
@@ -76,6 +76,7 @@ export class HostRunner {
       topic: (name) => this.topic(name),
       readRings: (topic) => spec.lanes?.[topic] ?? [topic],
       writeRing: (topic) => spec.writeRings?.[topic] ?? topic,
+      topicType: (topic) => tables.get(topic),
       doorbell,
       wait: spec.wait,
       log: (level, message, place) => this.log(level, message, place),
@@ -120,9 +121,11 @@ export class HostRunner {
       entry.setHost(process.pid, threadId);
       instances.push({ name: i.name, Class, kwargs: { ...i.kwargs }, watch: entry, failOnHandlerError: i.failOnHandlerError });
     }
+    const tables = new Map<string, TopicTable>();
+    for (const [topic, type] of Object.entries(spec.types ?? {})) tables.set(topic, { Table: (await loadClass(type.class)) as unknown as TableClass, schemaId: type.schemaId });
     checkWorkerSafety(spec);
     const doorbell = new Doorbell(segment.session, segment.waitOps, segment.waitOps.kind === "shm" ? process.pid : 0);
-    return new HostRunner(spec, send, instances, doorbell);
+    return new HostRunner(spec, send, instances, doorbell, tables);
   }
 
   /** The topic `name`, attached once in this realm. */

@@ -8,7 +8,7 @@
  * "stopped" and exits.
  */
 import type { TopicHandle, WaitAlias } from "../transport/index.js";
-import type { ClassRef, LogLevel, Placement, RegistryMethod } from "./config/index.js";
+import type { ClassRef, LogLevel, Placement, RegistryMethod, TopicType } from "./config/index.js";
 
 /** One instance a host runs. */
 export interface HostedInstanceSpec {
@@ -41,6 +41,8 @@ export interface HostSpec {
   readonly topics: Readonly<Record<string, TopicHandle>>;
   /** Topics several hosts publish: the rings a subscription to the topic reads (lanes.ts). */
   readonly lanes?: Readonly<Record<string, readonly string[]>>;
+  /** Typed topics (`type:`): their table classes and schema ids, by topic. */
+  readonly types?: Readonly<Record<string, TopicType>>;
   /** Topics this host publishes on a ring of its own (lanes.ts): topic → ring. */
   readonly writeRings?: Readonly<Record<string, string>>;
   readonly wait: WaitAlias;

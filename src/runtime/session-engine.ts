@@ -129,6 +129,7 @@ export class SessionEngine {
       registry: this.config.registry.map((r) => ({ class: r.class, methods: r.methods })),
       topics: this.#handles,
       lanes: Object.fromEntries([...this.#lanes].map(([topic, l]) => [topic, l.rings])),
+      types: this.config.types,
       wait: this.config.session.wait,
       logLevel: this.config.session.logLevel,
     };

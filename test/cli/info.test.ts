@@ -33,6 +33,12 @@ test("an instance pinned with cpus shows its CPUs beside its placement", { timeo
   assert.match(r.stdout, /^ {2}reporter \(thread, cpus 0\): WhereAmI from .*pinned\.js#WhereAmI\n {4}@start go; @pub report -> whereabouts$/m);
 });
 
+test("a typed topic shows the table class it carries", { timeout: 60_000 }, () => {
+  const r = ether("info", join(projectRoot, "examples/typed_imu/imu.yaml"));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^  imu: ring 1MiB, max frame 262112 bytes, block, \.\/generated\/imu\/sample\.ts#Sample tables; publishers: sensor; subscribers: monitor$/m);
+});
+
 test("a config error is reported with its place and exit code 2; a missing argument prints the usage", { timeout: 60_000 }, () => {
   const bad = ether("info", join(projectRoot, "test/runtime/config/fixtures/project/bad/unknown-instance-key.yaml"));
   assert.equal(bad.status, 2);

@@ -73,5 +73,6 @@ function describeTopic(t: PlannedTopic): string {
   // Ether's own topics are written by every host (log lines, dead letters) or by the supervisor.
   const publishers = t.name.startsWith("ether/") ? ["Ether", ...t.publishers] : t.publishers;
   const who = `publishers: ${publishers.join(", ") || "none"}; subscribers: ${t.subscribers.join(", ") || "none"}`;
-  return `  ${t.name}: ${rings}, max frame ${formatSize(t.settings.maxFrame)}, ${t.policy}; ${who}`;
+  const type = t.settings.type === undefined ? "" : `, ${t.settings.type} tables`;
+  return `  ${t.name}: ${rings}, max frame ${formatSize(t.settings.maxFrame)}, ${t.policy}${type}; ${who}`;
 }

@@ -94,7 +94,7 @@ function buildTopic(name: string, raw: RawTopic | null, issues: ConfigIssue[]): 
       });
     }
   }
-  return Object.freeze({ name, capacity, maxFrame, policy: raw?.policy ?? "block", lanes: raw?.lanes ?? true });
+  return Object.freeze({ name, capacity, maxFrame, policy: raw?.policy ?? "block", lanes: raw?.lanes ?? true, ...(raw?.type === undefined ? {} : { type: raw.type }) });
 }
 
 /** Applies defaults and cross-key checks; problems are pushed to `issues`. */

@@ -20,6 +20,7 @@ export type {
   RegistryMethod,
   RegistryDecoration,
   TopicSettings,
+  TopicType,
   ClassRef,
   ClassForm,
   Placement,

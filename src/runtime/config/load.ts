@@ -1,7 +1,7 @@
 /**
  * `loadConfig`: the one place a session config is validated. It reads the YAML (or takes an object),
  * checks it against the schema, applies defaults, resolves and loads every class the config names
- * (instances and registry), checks registry methods exist, and returns a frozen SessionConfig.
+ * (instances, registry, typed topics' tables), checks registry methods exist, and returns a frozen SessionConfig.
  * Everything fails here, before anything starts, with ERR_ETHER_CONFIG naming `file:line:col`, the
  * key path and the fix.
  *
@@ -18,7 +18,8 @@ import { ConfigProblem, report, type ConfigIssue } from "./issues.js";
 import { locate, type Target, type YamlSource } from "./locate.js";
 import { nearestPackageRoot } from "./package-resolver.js";
 import { configSchema, toIssues } from "./schema.js";
-import type { ClassRef, InstanceConfig, RegistryEntry, RegistryMethod, SessionConfig } from "./types.js";
+import type { ClassRef, InstanceConfig, RegistryEntry, RegistryMethod, SessionConfig, TopicType } from "./types.js";
+import { SCHEMA_TYPED_FIRST, tableClassProblem } from "../../frame/index.js";
 import { describeValue, isMap } from "./values.js";
 import { didYouMean } from "./suggest.js";
 import { formatKeyPath, type KeyPath } from "./key-path.js";
@@ -129,6 +130,28 @@ async function resolveClasses(draft: Draft, dirs: ResolveClassOptions, issues: C
   return { instances, registry };
 }
 
+/** Loads each typed topic's table class (`type:`); each distinct class gets a schema id, in file order. */
+async function resolveTypes(draft: Draft, dirs: ResolveClassOptions, issues: ConfigIssue[]): Promise<Record<string, TopicType>> {
+  const types = Object.create(null) as Record<string, TopicType>;
+  const ids = new Map<string, number>();
+  for (const [name, topic] of Object.entries(draft.topics)) {
+    if (topic.type === undefined) continue;
+    const path = ["topics", name, "type"];
+    const loaded = await loadAt(topic.type, path, "value", dirs, issues);
+    if (loaded === undefined) continue;
+    const problem = tableClassProblem(loaded.cls);
+    if (problem !== undefined) {
+      issues.push({ path, target: "value", detail: `export "${loaded.ref.exportName}" of ${loaded.ref.module} ${problem}` });
+      continue;
+    }
+    const identity = `${loaded.ref.module}#${loaded.ref.exportName}`;
+    let schemaId = ids.get(identity);
+    if (schemaId === undefined) ids.set(identity, (schemaId = SCHEMA_TYPED_FIRST + ids.size));
+    types[name] = { class: loaded.ref, schemaId };
+  }
+  return types;
+}
+
 interface Source {
   /** The parsed YAML, for positions; undefined for an object config. */
   readonly yaml: YamlSource | undefined;
@@ -179,6 +202,7 @@ export async function loadConfig(source: string | object, options: LoadConfigOpt
   const projectRoot = nearestPackageRoot(baseDir) ?? baseDir;
   const classIssues: ConfigIssue[] = [];
   const { instances, registry } = await resolveClasses(draft, { baseDir, projectRoot }, classIssues);
+  const types = await resolveTypes(draft, { baseDir, projectRoot }, classIssues);
   if (classIssues.length > 0) throw report(yaml, classIssues);
 
   const place = (path: KeyPath): string => {
@@ -189,6 +213,6 @@ export async function loadConfig(source: string | object, options: LoadConfigOpt
   for (const name of Object.keys(draft.topics)) topicPlaces[name] = place(["topics", name]);
   const kwargsPlaces: Record<string, string> = {};
   for (const i of instances) kwargsPlaces[i.name] = place(["instances", i.name, "kwargs"]);
-  const config: SessionConfig = { file, baseDir, projectRoot, session: draft.session, instances, registry, topics: draft.topics, topicPlaces, kwargsPlaces };
+  const config: SessionConfig = { file, baseDir, projectRoot, session: draft.session, instances, registry, topics: draft.topics, types, topicPlaces, kwargsPlaces };
   return deepFreeze(config);
 }

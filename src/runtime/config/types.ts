@@ -127,6 +127,16 @@ export interface TopicSettings {
    * shared ring, in which frames of all publishers are in one order (runtime/lanes.ts).
    */
   readonly lanes: boolean;
+  /** The FlatBuffers table class its messages are (`type:`, as written), if the topic is typed. */
+  readonly type?: string;
+}
+
+/** A typed topic's table: the class flatc --ts generated, and the schema id its frames carry. */
+export interface TopicType {
+  /** The table's accessor class (module and export). */
+  readonly class: ClassRef;
+  /** Schema id of its frames: 16 and up, one per distinct table class of the session, in file order. */
+  readonly schemaId: number;
 }
 
 /** A validated session config. */
@@ -144,6 +154,8 @@ export interface SessionConfig {
   readonly registry: readonly RegistryEntry[];
   /** Topics the config mentions, by name; `topicSettings` gives the defaults for the others. */
   readonly topics: Readonly<Record<string, TopicSettings>>;
+  /** The typed topics' tables, by topic name. */
+  readonly types: Readonly<Record<string, TopicType>>;
   /** Where each topic under `topics:` is written: `file:line:col: topics.name`, or `topics.name` for an object config. */
   readonly topicPlaces: Readonly<Record<string, string>>;
   /** Where each instance's `kwargs` are written (`file:line:col: instances.name.kwargs`), by instance name. */
