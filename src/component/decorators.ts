@@ -28,7 +28,8 @@ import type { Skip } from "./skip.js";
 import { isSchema } from "./validation.js";
 
 /**
- * What a `@pub` method may return: a message object, `undefined` (the empty message) or `skip`.
+ * What a `@pub` method may return: a message object, a typed array, Buffer or DataView (raw bytes),
+ * an object-API table or finished buffer (on a typed topic), `undefined` (the empty message) or `skip`.
  * `symbol` is here because TypeScript widens `skip` to `symbol` in an inferred return type (so that
  * `return skip` needs no annotation); any symbol but `skip` is rejected when published.
  */
@@ -67,8 +68,9 @@ const encoder = new TextEncoder();
 
 /**
  * Publishes what the method returns on `topic` (default `ClassName.methodName`) when its instance
- * runs in a session: an object as it is, `undefined` as the empty message `{}`, `skip` as nothing;
- * a promise is awaited first. Stack with `@sub` (either order) to publish what a handler returns,
+ * runs in a session: an object as it is, a typed array, Buffer or DataView as raw bytes (its
+ * handlers get a Uint8Array), `undefined` as the empty message `{}`, `skip` as nothing; on a typed
+ * topic, an object-API instance of its table or a finished buffer. A promise is awaited first. Stack with `@sub` (either order) to publish what a handler returns,
  * with `@every`/`@start` to publish readings. Several `@pub` on one method publish on each topic.
  *
  * @example
