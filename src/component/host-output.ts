@@ -3,8 +3,8 @@
  * published to (on the topic's ring for this host, with the host's publisher owner). On a typed
  * topic a message is its table (an object-API instance packed, or a finished buffer; table-codec.ts).
  * Elsewhere a typed array, Buffer or DataView is published as raw bytes (schema id 0), copied once,
- * and any other message is encoded as a dict, then written into the frame it claims; a typed array of DIRECT_COPY_MIN bytes or more is
- * copied once, from the message into the ring. A message a `reject` topic refuses is counted for the
+ * and any other message is encoded as a dict, then written into the frame it claims; a typed array
+ * of DIRECT_COPY_MIN bytes or more in it is copied once, from the message into the ring. A message a `reject` topic refuses is counted for the
  * loss report, and so is one a `block` topic's full ring keeps out once the host is being stopped
  * (HostIO.stopRequested: the reader is not reading, and waiting would only delay the stop until the
  * host is killed); an Ether error names the instance and method.
