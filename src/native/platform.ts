@@ -272,6 +272,9 @@ export class Watcher {
   }
 }
 
+/** A signal's name ("SIGTERM"); spelled out here so that the package's types need no @types/node. */
+export type SignalName = `SIG${string}`;
+
 /**
  * Asks the kernel to send `signal` to this process when the parent thread that spawned it exits
  * (Linux PR_SET_PDEATHSIG; Node spawns from the thread that called spawn/fork, so a child spawned
@@ -281,8 +284,8 @@ export class Watcher {
  * @example
  *   setParentDeathSignal("SIGTERM", Number(process.env.ETHER_PARENT_PID));
  */
-export function setParentDeathSignal(signal: number | NodeJS.Signals, parentPid?: number): void {
-  const number = typeof signal === "string" ? constants.signals[signal] : signal;
+export function setParentDeathSignal(signal: number | SignalName, parentPid?: number): void {
+  const number = typeof signal === "string" ? constants.signals[signal as NodeJS.Signals] : signal;
   if (!Number.isInteger(number) || number < 0 || number > 64) {
     throw errors.invalidOption("setParentDeathSignal", "signal", `must be a signal name or number, got ${String(signal)}`);
   }

@@ -45,7 +45,6 @@ export interface Supervised {
   hung: string | undefined;
   /** What the watchdog saw last: the handler call count and since when (ms) it has not moved. */
   watch: { calls: number; since: number };
-  restartTimer: NodeJS.Timeout | undefined;
   /** True once anything went wrong with it (crash, hang, failed start). */
   everFailed: boolean;
   /** The backoff of the restart decided at the last failure (null: none), for the lifecycle record. */
@@ -82,6 +81,8 @@ export class Supervisor {
   readonly #all: Supervised[] = [];
   #running = false;
   #watchdog: NodeJS.Timeout | undefined;
+  /** Hosts waiting out their restart backoff, and the timers that will restart them. */
+  readonly #restartTimers = new Map<Supervised, NodeJS.Timeout>();
 
   /** `publish` sends one record on ether/lifecycle. */
   /**
@@ -113,7 +114,6 @@ export class Supervisor {
       slots: [],
       hung: undefined,
       watch: { calls: -1, since: 0 },
-      restartTimer: undefined,
       everFailed: false,
       restartInMs: null,
       stopped: { handlerErrors: 0, invalid: 0, killed: false },
@@ -158,10 +158,8 @@ export class Supervisor {
   halt(): void {
     this.#running = false;
     if (this.#watchdog !== undefined) clearInterval(this.#watchdog);
-    for (const s of this.#all) {
-      if (s.restartTimer !== undefined) clearTimeout(s.restartTimer);
-      s.restartTimer = undefined;
-    }
+    for (const timer of this.#restartTimers.values()) clearTimeout(timer);
+    this.#restartTimers.clear();
   }
 
   /**
@@ -221,7 +219,7 @@ export class Supervisor {
                     ? "unhealthy"
                     : "ok",
           heartbeatAgeMs: snap.heartbeatNs === 0 ? -1 : Math.max(0, (nowNs - snap.heartbeatNs) / 1e6),
-          restartPending: s.restartTimer !== undefined,
+          restartPending: this.#restartTimers.has(s),
           ...(s.resource.reason !== undefined ? { reason: s.resource.reason } : {}),
         });
       });
@@ -281,10 +279,11 @@ export class Supervisor {
       for (const e of s.entries) e.setRestarts(s.policy.restarts);
       sessionLine("warn", `[${s.spec.hostName}] restarting: ${decision.detail}`);
       s.spec = { ...s.spec, resume: s.slots };
-      s.restartTimer = setTimeout(() => {
-        s.restartTimer = undefined;
+      const timer = setTimeout(() => {
+        this.#restartTimers.delete(s);
         void this.#restart(s);
       }, decision.delayMs);
+      this.#restartTimers.set(s, timer);
       return;
     }
     if (decision !== undefined && s.policy.options.policy !== "never") sessionLine("error", `[${s.spec.hostName}] not restarted: ${decision.detail}`);
