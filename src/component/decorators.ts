@@ -18,7 +18,7 @@
  *   }
  */
 // First: the Symbol.metadata polyfill must run before any decorated class is evaluated.
-import { METADATA, methodRecord, ownRecord, type MethodRecord, type SubOptions } from "./metadata.js";
+import { METADATA, concurrencyProblem, methodRecord, ownRecord, type MethodRecord, type SubOptions } from "./metadata.js";
 import { errors } from "../errors.js";
 import { TOPIC_NAME_MAX_LENGTH } from "../transport/session-layout.js";
 import { decorationSite } from "./decoration-site.js";
@@ -63,7 +63,7 @@ export type MethodDecorator<M extends AnyMethod = AnyMethod> = <This, V extends 
   context: ClassMethodDecoratorContext<This, V>,
 ) => V | void;
 
-const SUB_OPTION_KEYS: readonly string[] = ["schema"];
+const SUB_OPTION_KEYS: readonly string[] = ["schema", "concurrency"];
 const encoder = new TextEncoder();
 
 /**
@@ -229,9 +229,12 @@ function checkSubOptions(options: unknown, fail: Fail): Readonly<SubOptions> {
   }
   const unknown = Object.keys(options).filter((k) => !SUB_OPTION_KEYS.includes(k));
   if (unknown.length > 0) fail(`unknown option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; known: ${SUB_OPTION_KEYS.join(", ")}`);
-  const schema = (options as SubOptions).schema;
+  const { schema, concurrency } = options as SubOptions;
   if (schema !== undefined && !isSchema(schema)) fail("options.schema must be a zod schema (with safeParse)");
-  return schema === undefined ? EMPTY_OPTIONS : Object.freeze({ schema });
+  const problem = concurrency === undefined ? undefined : concurrencyProblem(concurrency);
+  if (problem !== undefined) fail(`options.concurrency ${problem}`);
+  if (schema === undefined && concurrency === undefined) return EMPTY_OPTIONS;
+  return Object.freeze({ ...(schema === undefined ? {} : { schema }), ...(concurrency === undefined ? {} : { concurrency }) });
 }
 
 const EMPTY_OPTIONS: Readonly<SubOptions> = Object.freeze({});

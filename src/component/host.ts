@@ -17,26 +17,25 @@
  *   await host.run(() => stopRequested);
  *   await host.stop();
  */
-import { handlerParameter, namedFieldWarning } from "./named-fields.js";
+import { handlerParameter } from "./named-fields.js";
 import { errors } from "../errors.js";
 import { HandlerFailure, checkHealth, cleanupInstances, initializeInstance } from "./instance-hooks.js";
 
 export { HandlerFailure, type HandlerWatch } from "./instance-hooks.js";
 export type { HostCounts, HostedInstance, HostIO, LogPlace, TopicTable } from "./host-io.js";
-import type { Subscriber, WaitStrategy } from "../transport/index.js";
-import { createWaitStrategy } from "../transport/index.js";
+import type { FrameView, Subscriber, WaitStrategy } from "../transport/index.js";
+import { FrameView as View, createWaitStrategy } from "../transport/index.js";
 import type { HostCounts, HostedInstance, HostIO } from "./host-io.js";
 import { type InstanceContext, bindInstance, unbindInstance } from "./context.js";
 import { componentMeta } from "./metadata.js";
 import { callAsHost } from "./publish-wrapper.js";
-import { validateMessage } from "./validation.js";
 import { LossReport } from "./loss-report.js";
 import { HostOutput } from "./host-output.js";
-import { MessageReader, isPlainMessage } from "./frame-message.js";
+import { MessageReader } from "./frame-message.js";
+import { INVALID, MessageIntake } from "./message-intake.js";
 import type { ZodType } from "zod";
 
-/** Topic on which invalid messages are published with the reason. */
-export const DEAD_LETTER_TOPIC = "ether/dead-letter";
+export { DEAD_LETTER_TOPIC } from "./message-intake.js";
 
 /** How often a host runs the `healthCheck()` of instances that define one. */
 export const HEALTH_INTERVAL_MS = 1000;
@@ -54,6 +53,11 @@ interface Subscription {
   readonly sub: Subscriber;
   readonly reader: MessageReader;
   readonly schema: ZodType | undefined;
+  /** Calls of its handler that may run at once (SubOptions.concurrency); 1 on a drop-oldest topic. */
+  readonly concurrency: number;
+  /** With concurrency above 1: calls running now, and frame views free for the next ones. */
+  inFlight: number;
+  readonly views: FrameView[];
   /** The handler's first parameter's name, until its first message has been looked at (named-fields.ts). */
   namedParameter: string | undefined;
 }
@@ -98,9 +102,12 @@ export class Host {
   /** Dropped and rejected messages, told as warnings (loss-report.ts). */
   readonly #losses = new LossReport((level, message, place) => this.#io.log(level, message, place));
   readonly #out: HostOutput;
+  readonly #intake: MessageIntake;
   #strategy: WaitStrategy | undefined;
   #started = false;
   #stopped = false;
+  /** stop() closed the subscribers. */
+  #closed = false;
   /** Set by quiesce(): `@every` methods no longer run. */
   #quiesced = false;
   /** What an async `@start` method of a fail-on-error instance failed with: run() ends with it. */
@@ -114,11 +121,14 @@ export class Host {
    * such messages must not keep a stop request, or the main thread's session, waiting for minutes.
    */
   #failedInBatch = false;
+  /** Calls running beside the loop (subscriptions with concurrency): run() and stop() wait for them. */
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(specs: readonly HostedInstance[], io: HostIO) {
     this.#specs = specs;
     this.#io = io;
     this.#out = new HostOutput(io, this.#losses);
+    this.#intake = new MessageIntake((level, message, place) => io.log(level, message, place), this.#out, this.counts);
   }
 
   /** The subscriber slot of every subscription (after start()), so a session can detach them if this host dies. */
@@ -158,9 +168,15 @@ export class Host {
       for (const s of meta.subs) {
         for (const ring of io.readRings?.(s.topic) ?? [s.topic]) {
           const extra = io.subscriberOptions?.(this.#subscriptions.length, ring) ?? {};
-          const sub = io.topic(ring).subscriber({ doorbell: io.doorbell, wait: io.wait, ...extra });
+          const topic = io.topic(ring);
+          const sub = topic.subscriber({ doorbell: io.doorbell, wait: io.wait, ...extra });
           const reader = new MessageReader(s.topic, io.topicType?.(s.topic));
-          this.#subscriptions.push({ spec, instance: spec.name, target, ctx, method: s.method, topic: s.topic, ring, sub, reader, schema: s.schema, namedParameter: handlerParameter(target, s.method) });
+          let concurrency = s.options.concurrency ?? 1;
+          if (concurrency > 1 && topic.segment.policy === "drop-oldest") {
+            io.log("warn", `concurrency ${concurrency} needs a block or reject topic (a drop-oldest reader copies each frame into one buffer); handled one at a time`, { instance: spec.name, method: s.method, topic: s.topic });
+            concurrency = 1;
+          }
+          this.#subscriptions.push({ spec, instance: spec.name, target, ctx, method: s.method, topic: s.topic, ring, sub, reader, schema: s.schema, concurrency, inFlight: 0, views: [], namedParameter: handlerParameter(target, s.method) });
           this.#losses.watchDrops({ instance: spec.name, method: s.method, topic: s.topic }, () => sub.counts().dropped);
         }
       }
@@ -246,6 +262,12 @@ export class Host {
       await yieldToEventLoop();
       yieldAt = performance.now() + YIELD_EVERY_MS;
     }
+    await this.#callsSettled();
+  }
+
+  /** Waits for the calls running beside the loop (subscriptions with concurrency) to settle. */
+  async #callsSettled(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
   /**
@@ -255,10 +277,12 @@ export class Host {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    await this.#callsSettled(); // their frames are let go before the subscribers close
     for (const target of this.#targets.values()) unbindInstance(target);
     const failures = await cleanupInstances(this.#targets, (name, message) => this.#io.log("error", message, { instance: name, method: "cleanup" }));
     this.counts.handlerErrors += failures;
     this.#losses.flush();
+    this.#closed = true;
     for (const s of this.#subscriptions) s.sub.close();
     this.#out.close();
     this.#subscriptions.length = 0;
@@ -274,7 +298,9 @@ export class Host {
   }
 
   #hasWork(): boolean {
-    for (const s of this.#subscriptions) if (s.sub.hasData()) return true;
+    for (const s of this.#subscriptions) {
+      if (s.concurrency > 1 ? s.inFlight < s.concurrency && s.sub.hasUnheld() : s.sub.hasData()) return true;
+    }
     return this.#ticks.length > 0 && this.#untilNextTick() <= 0;
   }
 
@@ -301,25 +327,16 @@ export class Host {
   async #drain(shouldStop: () => boolean): Promise<number> {
     let handled = 0;
     for (const s of this.#subscriptions) {
+      if (s.concurrency > 1) {
+        handled += this.#startCalls(s, shouldStop);
+        if (this.#failedInBatch || shouldStop()) break;
+        continue;
+      }
       let taken = 0;
       for (let frame = s.sub.hold(); frame !== undefined; frame = ++taken < DRAIN_BATCH && !this.#failedInBatch && !shouldStop() ? s.sub.hold() : undefined) {
         try {
-          let message: unknown;
-          try {
-            message = s.reader.read(frame);
-          } catch (error) {
-            this.#reject(s, `undecodable frame: ${(error as Error).message}`, undefined);
-            continue;
-          }
-          if (s.schema !== undefined) {
-            const checked = validateMessage(s.schema, message);
-            if (!checked.ok) {
-              this.#reject(s, checked.reason, message);
-              continue;
-            }
-            message = checked.value;
-          }
-          if (s.namedParameter !== undefined && isPlainMessage(message)) this.#lookAtParameter(s, message);
+          const message = this.#intake.messageOf(s, frame);
+          if (message === INVALID) continue;
           this.counts.delivered++;
           const pending = this.#call(s.spec, s.target, s.ctx, s.method, message, s.topic);
           if (pending !== undefined) {
@@ -340,11 +357,49 @@ export class Host {
     return handled;
   }
 
-  /** Once per subscription: warns when the handler's first parameter is named like a field of its message. */
-  #lookAtParameter(s: Subscription, message: Record<string, unknown>): void {
-    const warning = namedFieldWarning(s.method, s.namedParameter!, message);
-    s.namedParameter = undefined;
-    if (warning !== undefined) this.#io.log("warn", warning, { instance: s.instance, method: s.method, topic: s.topic });
+  /**
+   * A subscription whose handler may run `concurrency` calls at once: while fewer run, holds the
+   * next frames (in order, each in a view of its own) and calls the handler on them. A call that
+   * returns a promise runs on beside the loop; its frame is let go when it settles (the ring's space
+   * goes back in order, subscriber.holdNext()), which also rings the host to start the next call.
+   */
+  #startCalls(s: Subscription, shouldStop: () => boolean): number {
+    let taken = 0;
+    while (s.inFlight < s.concurrency && taken < DRAIN_BATCH && !this.#failedInBatch && !shouldStop()) {
+      const view = s.views.pop() ?? new View();
+      const ticket = s.sub.holdNext(view);
+      if (ticket < 0) {
+        s.views.push(view);
+        break;
+      }
+      taken++;
+      const message = this.#intake.messageOf(s, view);
+      let pending: Promise<void> | undefined;
+      try {
+        pending = message === INVALID ? undefined : (this.counts.delivered++, this.#call(s.spec, s.target, s.ctx, s.method, message, s.topic));
+      } catch (error) {
+        s.sub.releaseTicket(ticket); // a fail-on-error instance's handler threw: let its message go, as one at a time does
+        throw error;
+      }
+      if (pending === undefined) {
+        s.sub.releaseTicket(ticket);
+        s.views.push(view);
+        continue;
+      }
+      s.inFlight++;
+      const settled = (error?: unknown): void => {
+        if (error !== undefined) this.#failure ??= error; // a fail-on-error instance's handler threw: run() ends with it
+        this.#inFlight.delete(done);
+        s.inFlight--;
+        if (this.#closed) return; // its subscriber is closed
+        s.sub.releaseTicket(ticket);
+        s.views.push(view);
+        this.#io.doorbell.ring();
+      };
+      const done: Promise<void> = pending.then(() => settled(), (error: unknown) => settled(error ?? new Error("handler failed")));
+      this.#inFlight.add(done);
+    }
+    return taken;
   }
 
   async #runDueTicks(): Promise<number> {
@@ -401,19 +456,5 @@ export class Host {
     const reason = error instanceof Error ? error.message : String(error);
     this.#io.log("error", `handler threw: ${reason}`, { instance: spec.name, method, topic });
     if (spec.failOnHandlerError === true) throw new HandlerFailure(spec.name, method, topic, error);
-  }
-
-  #reject(s: Subscription, reason: string, message: unknown): void {
-    this.counts.invalid++;
-    s.sub.countInvalid();
-    this.#io.log("warn", `invalid message not delivered: ${reason}`, { instance: s.instance, method: s.method, topic: s.topic });
-    try {
-      this.#out.publish(DEAD_LETTER_TOPIC, { topic: s.topic, instance: s.instance, method: s.method, reason, message: message ?? null }, {
-        instance: s.instance,
-        method: s.method,
-      });
-    } catch (error) {
-      this.#io.log("error", `could not publish to ${DEAD_LETTER_TOPIC}: ${(error as Error).message}`, { instance: s.instance, topic: s.topic });
-    }
   }
 }

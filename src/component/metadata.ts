@@ -43,6 +43,21 @@ export const METADATA: symbol = (Symbol as unknown as { metadata: symbol }).meta
 export interface SubOptions {
   /** A zod schema: a message that fails it is not delivered (the host dead-letters it). */
   readonly schema?: ZodType;
+  /**
+   * How many calls of an async handler may run at once (default 1: one message at a time, in order).
+   * They start in message order and may finish in any; each message's frame stays held until its
+   * call settles. Block and reject topics only (a drop-oldest topic is handled one at a time).
+   */
+  readonly concurrency?: number;
+}
+
+/** Most calls of one subscription's handler running at once. */
+export const MAX_CONCURRENCY = 1024;
+
+/** Why `value` is not a subscription's concurrency, or undefined when it is one. */
+export function concurrencyProblem(value: unknown): string | undefined {
+  if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_CONCURRENCY) return undefined;
+  return `must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`;
 }
 
 /**

@@ -37,12 +37,14 @@
  */
 import { errors } from "../errors.js";
 import {
+  concurrencyProblem,
   methodRecord,
   ownMetadata,
   ownRecord,
   type DeclaredPub,
   type DeclaredSub,
   type MethodRecord,
+  type SubOptions,
 } from "./metadata.js";
 import { installMethod, makePublishWrapper, wrapState } from "./publish-wrapper.js";
 import { TOPIC_NAME_MAX_LENGTH } from "../transport/session-layout.js";
@@ -54,7 +56,7 @@ import { everyPeriod, parsePeriod, periodProblem, show, type Period } from "./pe
  * @example
  *   const args: RegistryDecoratorArgs = { topic: "data" };
  */
-export type RegistryDecoratorArgs = { readonly topic?: string | undefined } | null;
+export type RegistryDecoratorArgs = { readonly topic?: string | undefined; readonly concurrency?: number | undefined } | null;
 
 /**
  * What the registry declares for one method. Absent keys declare nothing.
@@ -73,13 +75,15 @@ export interface RegistryMethodSpec {
 
 const SPEC_KEYS: readonly string[] = ["ether_sub", "ether_pub", "ether_start", "ether_every"];
 const ON_ITS_OWN = "a method is called either with messages (ether_sub, @sub) or on its own (ether_start, ether_every, @start, @every)";
-const ARG_KEYS: readonly string[] = ["topic"];
+const ARG_KEYS: Readonly<Record<"ether_sub" | "ether_pub", readonly string[]>> = { ether_sub: ["topic", "concurrency"], ether_pub: ["topic"] };
 const EMPTY_OPTIONS = Object.freeze({});
 const encoder = new TextEncoder();
 
 interface Plan {
   readonly method: string;
   readonly subTopics: readonly (string | undefined)[];
+  /** Options of its subscriptions (`ether_sub.concurrency`). */
+  readonly subOptions: Readonly<SubOptions>;
   readonly pubTopics: readonly (string | undefined)[];
   readonly start: boolean;
   readonly periodMs: number | undefined;
@@ -136,7 +140,7 @@ export function applyDecorators(Class: Function, methods: Readonly<Record<string
 
 function plan(className: string, method: string, spec: unknown): Plan {
   const where = `registry ${className}.${method}`;
-  if (spec === null || spec === undefined) return { method, subTopics: [], pubTopics: [], start: false, periodMs: undefined };
+  if (spec === null || spec === undefined) return { method, subTopics: [], subOptions: EMPTY_OPTIONS, pubTopics: [], start: false, periodMs: undefined };
   if (typeof spec !== "object" || Array.isArray(spec)) {
     throw errors.invalidOption(where, "(method)", `must be a map of ${SPEC_KEYS.join(", ")}, got ${Array.isArray(spec) ? "an array" : typeof spec}`);
   }
@@ -148,8 +152,8 @@ function plan(className: string, method: string, spec: unknown): Plan {
     if (args === undefined) return [];
     if (args === null) return [undefined];
     if (typeof args !== "object" || Array.isArray(args)) throw errors.invalidOption(where, key, "must be a map such as { topic: data }, or empty for the default topic");
-    const extra = Object.keys(args).filter((k) => !ARG_KEYS.includes(k));
-    if (extra.length > 0) throw errors.invalidOption(where, `${key}.${extra[0]}`, `is not known; known: ${ARG_KEYS.join(", ")}`);
+    const extra = Object.keys(args).filter((k) => !ARG_KEYS[key].includes(k));
+    if (extra.length > 0) throw errors.invalidOption(where, `${key}.${extra[0]}`, `is not known; known: ${ARG_KEYS[key].join(", ")}`);
     const topic = args.topic;
     if (topic !== undefined) {
       if (typeof topic !== "string" || topic.length === 0) throw errors.invalidOption(where, `${key}.topic`, "must be a non-empty string");
@@ -159,12 +163,15 @@ function plan(className: string, method: string, spec: unknown): Plan {
     return [topic];
   };
   const subTopics = topics("ether_sub");
+  const concurrency = s.ether_sub?.concurrency;
+  const problem = concurrency === undefined ? undefined : concurrencyProblem(concurrency);
+  if (problem !== undefined) throw errors.invalidOption(where, "ether_sub.concurrency", problem);
   const start = startOf(where, s.ether_start);
   const periodMs = periodOf(where, s.ether_every);
   if (subTopics.length > 0 && (start || periodMs !== undefined)) {
     throw errors.invalidOption(where, start ? "ether_start" : "ether_every", `cannot go with ether_sub: ${ON_ITS_OWN}`);
   }
-  return { method, subTopics, pubTopics: topics("ether_pub"), start, periodMs };
+  return { method, subTopics, subOptions: concurrency === undefined ? EMPTY_OPTIONS : Object.freeze({ concurrency }), pubTopics: topics("ether_pub"), start, periodMs };
 }
 
 /** `ether_start`: absent, or `{}` / null. */
@@ -192,7 +199,7 @@ function replaceRegistryDeclarations(m: MethodRecord, p: Plan): void {
   removeWhere(m.subs, (s) => s.origin === "registry");
   removeWhere(m.pubs, (s) => s.origin === "registry");
   for (const topic of p.subTopics) {
-    if (!m.subs.some((s) => s.topic === topic)) m.subs.push({ topic, options: EMPTY_OPTIONS, origin: "registry" } satisfies DeclaredSub);
+    if (!m.subs.some((s) => s.topic === topic)) m.subs.push({ topic, options: p.subOptions, origin: "registry" } satisfies DeclaredSub);
   }
   for (const topic of p.pubTopics) {
     if (!m.pubs.some((s) => s.topic === topic)) m.pubs.push({ topic, origin: "registry" } satisfies DeclaredPub);

@@ -12,7 +12,7 @@ export function registryMethods(methods: readonly RegistryMethod[]): Record<stri
   const out: Record<string, RegistryMethodSpec> = {};
   for (const m of methods) {
     out[m.name] = {
-      ...(m.sub !== undefined ? { ether_sub: { topic: m.sub.topic } } : {}),
+      ...(m.sub !== undefined ? { ether_sub: { topic: m.sub.topic, ...(m.sub.concurrency === undefined ? {} : { concurrency: m.sub.concurrency }) } } : {}),
       ...(m.pub !== undefined ? { ether_pub: { topic: m.pub.topic } } : {}),
       ...(m.start === true ? { ether_start: {} } : {}),
       ...(m.every !== undefined ? { ether_every: m.every.periodMs } : {}),

@@ -48,6 +48,8 @@ export class InstanceEntry {
   readonly #base: number;
   readonly #inHandler: number;
   readonly #calls: number;
+  /** Handler calls of the instance running now (several with a subscription's concurrency). */
+  #running = 0;
 
   /** Entry `index` (0 to the session's maxInstances - 1). */
   constructor(session: SessionSegment, index: number) {
@@ -103,6 +105,7 @@ export class InstanceEntry {
     const i32 = this.#i32;
     i32[this.#calls] = (i32[this.#calls]! + 1) | 0;
     i32[this.#inHandler] = 1;
+    this.#running++;
   }
 
   /** True while a handler of the instance runs (enterHandler() without its leaveHandler() yet). */
@@ -110,9 +113,12 @@ export class InstanceEntry {
     return Atomics.load(this.#i32, this.#inHandler) !== 0;
   }
 
-  /** The handler returned (or its promise settled). */
+  /** The handler returned (or its promise settled); the flag drops when no other call of the instance runs. */
   leaveHandler(): void {
-    this.#i32[this.#inHandler] = 0;
+    if (--this.#running <= 0) {
+      this.#running = 0;
+      this.#i32[this.#inHandler] = 0;
+    }
   }
 
   /** Everything, as the supervisor sees it now. */

@@ -109,6 +109,13 @@ export class Subscriber {
   #deferredBytes = 0;
   /** TAIL as hold() last loaded it: frames before it are committed, so hold() loads TAIL only on reaching it. */
   #knownTail: number;
+  /** holdNext(): the frames held, oldest first (their ends, lengths, and whether let go), and the first one's ticket. */
+  readonly #ticketEnds: number[] = [];
+  readonly #ticketLengths: number[] = [];
+  readonly #ticketDone: boolean[] = [];
+  #firstTicket = 0;
+  /** While frames are held: where holdNext() reads next (past the last one held and any padding after it). */
+  #aheadAt = 0;
 
   /** Takes a subscriber slot and joins at the current tail; use Topic.subscriber(). */
   constructor(seg: TopicSegment, options: SubscriberOptions = {}) {
@@ -220,6 +227,7 @@ export class Subscriber {
    */
   hold(): FrameView | undefined {
     if (this.#heldEnd !== -1) throw errors.loanState(this.topic, "release() the held frame before holding another");
+    if (this.#ticketEnds.length !== 0) throw errors.loanState(this.topic, "let go of the frames of holdNext() before hold()");
     if (this.#seg.policyCode === POLICY_CODES["drop-oldest"]) {
       // Drop-oldest copies each frame out: the copy is the subscriber's own until the next read.
       if (this.#pollCopy(NO_HANDLER, 1) === 0) return undefined;
@@ -256,6 +264,79 @@ export class Subscriber {
     if (cursor !== this.#cursor || this.#deferredCount !== 0) this.#finish(cursor, 0, 0);
     this.#foundNothing();
     return undefined;
+  }
+
+  /**
+   * Like hold(), but keeps every frame held before: shows the next frame in `view` (the caller's, one
+   * per frame held at once) and returns its ticket, or -1 when no frame waits. A frame's space goes
+   * back to publishers once it and every frame held before it are let go (releaseTicket()), so a
+   * reader resumed after a crash starts at the oldest frame not let go. In place only: a drop-oldest
+   * topic copies each frame into one buffer, which hold() lends.
+   *
+   * @example
+   *   const t = sub.holdNext(view); if (t >= 0) work(view).then(() => sub.releaseTicket(t));
+   */
+  holdNext(view: FrameView): number {
+    if (this.#heldEnd !== -1) throw errors.loanState(this.topic, "release() the frame of hold() before holdNext()");
+    if (this.#seg.policyCode === POLICY_CODES["drop-oldest"]) throw errors.loanState(this.topic, "holdNext() reads in place; a drop-oldest topic copies each frame (use hold())");
+    const i32 = this.#i32;
+    const seg = this.#seg;
+    const held = this.#ticketEnds.length;
+    let at = held === 0 ? this.#cursor : this.#aheadAt;
+    let tail = this.#knownTail;
+    if (at === tail) tail = this.#knownTail = loadAcquire(i32, TAIL_INDEX); // SYNC tail
+    while (at !== tail) {
+      const remaining = seg.capacity - (at & seg.mask);
+      if (remaining < HDR) {
+        at = (at + remaining) | 0;
+        continue;
+      }
+      const h = (seg.dataOffset + (at & seg.mask)) >> 2;
+      const length = i32[h]!;
+      const record = (HDR + length + 7) & ~7;
+      if (((tail - at - record) | 0) < 0 || length < 0) throw errors.corruptRing(this.topic, at, tail, length);
+      if ((i32[h + 1]! & FRAME_FLAG_PADDING) !== 0) {
+        at = (at + record) | 0;
+        continue;
+      }
+      this.#present(view, seg.u8, i32, h, length);
+      this.#aheadAt = (at + record) | 0;
+      this.#ticketEnds.push(this.#aheadAt); // padding before it goes back with it
+      this.#ticketLengths.push(length);
+      this.#ticketDone.push(false);
+      return this.#firstTicket + held;
+    }
+    if (held !== 0) this.#aheadAt = at;
+    else if (at !== this.#cursor) this.#finish(at, 0, 0); // only padding: hand it back
+    this.#foundNothing();
+    return -1;
+  }
+
+  /** Lets go of a frame of holdNext(); hands back the space of every frame let go before the oldest one still held. */
+  releaseTicket(ticket: number): void {
+    const index = ticket - this.#firstTicket;
+    if (!(index >= 0 && index < this.#ticketEnds.length) || this.#ticketDone[index]) throw errors.loanState(this.topic, `releaseTicket(${ticket}): not a frame held`);
+    this.#ticketDone[index] = true;
+    let count = 0;
+    let bytes = 0;
+    let end = this.#cursor;
+    while (count < this.#ticketDone.length && this.#ticketDone[count]) {
+      end = this.#ticketEnds[count]!;
+      bytes += this.#ticketLengths[count]!;
+      count++;
+    }
+    if (count === 0) return;
+    this.#ticketEnds.splice(0, count);
+    this.#ticketLengths.splice(0, count);
+    this.#ticketDone.splice(0, count);
+    this.#firstTicket += count;
+    this.#finish(end, count, bytes);
+  }
+
+  /** True when a frame waits that holdNext() has not taken yet. */
+  hasUnheld(): boolean {
+    const held = this.#ticketEnds.length;
+    return loadAcquire(this.#i32, TAIL_INDEX) !== (held === 0 ? this.#cursor : this.#aheadAt); // SYNC tail
   }
 
   /** Lets go of the frame taken by hold(): publishers may reuse its space (and that of frames let go with releaseDeferred()). */

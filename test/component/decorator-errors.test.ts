@@ -68,9 +68,12 @@ describe("decoration-time errors", () => {
   it("rejects unknown @sub options and a schema that is not zod", () => {
     assert.throws(
       () => sub("t", { schema: undefined, shcema: 1 } as never)(function m() {}, context({})),
-      decoratorError(/unknown option shcema; known: schema/),
+      decoratorError(/unknown option shcema; known: schema, concurrency/),
     );
     assert.throws(() => sub("t", { schema: {} as never })(function m() {}, context({})), decoratorError(/must be a zod schema/));
+    for (const concurrency of [0, 1.5, -2, 2000, "4"]) {
+      assert.throws(() => sub("t", { concurrency } as never)(function m() {}, context({})), decoratorError(/options\.concurrency must be a whole number from 1 to 1024, got /), String(concurrency));
+    }
   });
 
   it("rejects static and #private methods", () => {

@@ -27,6 +27,11 @@ describe("applyDecorators", () => {
       ["processData", "data", "ThirdParty"],
       ["report", "ThirdParty.report", "ThirdParty"],
     ]);
+    class Parallel {
+      async infer(_m: object): Promise<void> {}
+    }
+    applyDecorators(Parallel, { infer: { ether_sub: { topic: "frames", concurrency: 4 } } });
+    assert.deepEqual(componentMeta(Parallel).subs.map((s) => [s.topic, s.options.concurrency]), [["frames", 4]], "ether_sub's concurrency is @sub's");
     assert.deepEqual(meta.pubs.map((p) => [p.method, p.topic]), [
       ["processData", "processed_data"],
       ["report", "ThirdParty.report"],
@@ -115,7 +120,9 @@ describe("applyDecorators", () => {
       m(): void {}
     }
     assert.throws(() => applyDecorators(K, { m: { ether_subs: {} } as never }), { code: "ERR_ETHER_INVALID_OPTION", message: /registry K\.m: option ether_subs is not known; known: ether_sub, ether_pub/ });
-    assert.throws(() => applyDecorators(K, { m: { ether_sub: { topik: "x" } } as never }), { message: /option ether_sub\.topik is not known/ });
+    assert.throws(() => applyDecorators(K, { m: { ether_sub: { topik: "x" } } as never }), { message: /option ether_sub\.topik is not known; known: topic, concurrency/ });
+    assert.throws(() => applyDecorators(K, { m: { ether_pub: { concurrency: 2 } } as never }), { message: /option ether_pub\.concurrency is not known; known: topic$/ });
+    assert.throws(() => applyDecorators(K, { m: { ether_sub: { concurrency: 0 } } }), { message: /option ether_sub\.concurrency must be a whole number from 1 to 1024, got 0/ });
     assert.throws(() => applyDecorators(K, { m: { ether_pub: { topic: "" } } }), { message: /option ether_pub\.topic must be a non-empty string/ });
     assert.throws(() => applyDecorators(K, { m: { ether_pub: "x" } as never }), { message: /option ether_pub must be a map/ });
     assert.throws(() => applyDecorators(42 as unknown as Function, {}), { code: "ERR_ETHER_INVALID_OPTION" });

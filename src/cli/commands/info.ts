@@ -62,7 +62,7 @@ function describeInstance({ config: i, meta }: PlannedInstance): string[] {
   const roles = [
     ...meta.starts.map((d) => `@start ${d.method}`),
     ...meta.everys.map((d) => `@every ${d.periodMs} ms ${d.method}`),
-    ...meta.subs.map((d) => `@sub ${d.topic} -> ${d.method}`),
+    ...meta.subs.map((d) => `@sub ${d.topic} -> ${d.method}${(d.options.concurrency ?? 1) > 1 ? ` (${d.options.concurrency} at once)` : ""}`),
     ...meta.pubs.map((d) => `@pub ${d.method} -> ${d.topic}`),
   ];
   return [`  ${i.name} (${i.placement}${i.cpus.length > 0 ? `, cpus ${i.cpus.join(", ")}` : ""}): ${meta.className} from ${i.classPath}${kwargs}`, `    ${roles.length === 0 ? "no decorated methods" : roles.join("; ")}`];

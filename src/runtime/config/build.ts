@@ -33,7 +33,7 @@ export interface DraftInstance {
 /** A registry method before default topics (which need the class's name) are filled in. */
 export interface DraftMethod {
   readonly name: string;
-  readonly sub?: { readonly topic?: string | undefined } | undefined;
+  readonly sub?: { readonly topic?: string | undefined; readonly concurrency?: number } | undefined;
   readonly pub?: { readonly topic?: string | undefined } | undefined;
   readonly start?: true;
   readonly every?: { readonly periodMs: number };
@@ -202,7 +202,7 @@ export function buildDraft(raw: RawConfig): { draft: Draft; issues: ConfigIssue[
       }
       drafted.push({
         name,
-        sub: method.ether_sub === undefined ? undefined : { topic: method.ether_sub?.topic },
+        sub: method.ether_sub === undefined ? undefined : { topic: method.ether_sub?.topic, ...(method.ether_sub?.concurrency === undefined ? {} : { concurrency: method.ether_sub.concurrency }) },
         pub: method.ether_pub === undefined ? undefined : { topic: method.ether_pub?.topic },
         ...(start ? { start: true as const } : {}),
         ...(periodMs === undefined ? {} : { every: { periodMs } }),

@@ -119,7 +119,7 @@ async function resolveClasses(draft: Draft, dirs: ResolveClassOptions, issues: C
       const topic = (given: string | undefined): string => given ?? `${className}.${m.name}`;
       methods.push({
         name: m.name,
-        ...(m.sub === undefined ? {} : { sub: { topic: topic(m.sub.topic) } }),
+        ...(m.sub === undefined ? {} : { sub: { topic: topic(m.sub.topic), ...(m.sub.concurrency === undefined ? {} : { concurrency: m.sub.concurrency }) } }),
         ...(m.pub === undefined ? {} : { pub: { topic: topic(m.pub.topic) } }),
         ...(m.start === undefined ? {} : { start: m.start }),
         ...(m.every === undefined ? {} : { every: m.every }),

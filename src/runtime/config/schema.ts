@@ -18,6 +18,7 @@ import { MAX_CAPACITY, POLICY_CODES } from "../../transport/ring-layout.js";
 import { TOPIC_NAME_MAX_LENGTH } from "../../transport/session-layout.js";
 import { parseDuration } from "./durations.js";
 import { RESTART_POLICIES } from "../../lifecycle/restart-policy.js";
+import { concurrencyProblem } from "../../component/metadata.js";
 import type { ConfigIssue } from "./issues.js";
 import type { KeyPath } from "./key-path.js";
 import { formatSize, parseSize } from "./sizes.js";
@@ -61,8 +62,9 @@ const KINDS = {
     later: {},
   },
   decoratorArgs: { keys: ["topic"], example: "{ topic: data }", later: {} },
+  subArgs: { keys: ["topic", "concurrency"], example: "{ topic: data, concurrency: 4 }", later: {} },
   startArgs: { keys: [], example: "{}", later: {} },
-  topic: { keys: ["capacity", "max_frame", "policy", "lanes"], example: "{ capacity: 4MiB, policy: block }", later: {} },
+  topic: { keys: ["capacity", "max_frame", "policy", "lanes", "type"], example: "{ capacity: 4MiB, policy: block }", later: {} },
 } as const satisfies Record<string, { keys: readonly string[]; example: string; later: Record<string, string> }>;
 
 type Kind = keyof typeof KINDS;
@@ -197,6 +199,19 @@ const instanceSchema = strict("instance", {
 
 const decoratorArgs = strict("decoratorArgs", { topic: topicName.optional() }).nullish();
 
+/** `ether_sub`: a topic, and how many calls of an async handler may run at once (as `@sub`'s option). */
+const subArgs = strict("subArgs", {
+  topic: topicName.optional(),
+  concurrency: z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const problem = concurrencyProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: `concurrency ${problem}` });
+    })
+    .transform((value) => value as number)
+    .optional(),
+}).nullish();
+
 /** `ether_every`: a period as `@every` takes it, or { period: ... }. */
 const everyArgs = z.unknown().superRefine((value, ctx) => {
   const problem = periodProblem(everyPeriod(value));
@@ -204,7 +219,7 @@ const everyArgs = z.unknown().superRefine((value, ctx) => {
 });
 
 const registryMethodSchema = strict("registryMethod", {
-  ether_sub: decoratorArgs,
+  ether_sub: subArgs,
   ether_pub: decoratorArgs,
   ether_start: strict("startArgs", {}).nullish(),
   ether_every: everyArgs.optional(),

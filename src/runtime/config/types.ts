@@ -89,8 +89,8 @@ export interface RegistryDecoration {
 /** One method under a `registry:` entry. */
 export interface RegistryMethod {
   readonly name: string;
-  /** Present when the method subscribes (`ether_sub`). */
-  readonly sub?: RegistryDecoration;
+  /** Present when the method subscribes (`ether_sub`), with its calls that may run at once (`concurrency`). */
+  readonly sub?: RegistryDecoration & { readonly concurrency?: number };
   /** Present when the method's return value is published (`ether_pub`). */
   readonly pub?: RegistryDecoration;
   /** True when the method is called once at start (`ether_start`). */
