@@ -33,6 +33,12 @@ test("an instance pinned with cpus shows its CPUs beside its placement", { timeo
   assert.match(r.stdout, /^ {2}reporter \(thread, cpus 0\): WhereAmI from .*pinned\.js#WhereAmI\n {4}@start go; @pub report -> whereabouts$/m);
 });
 
+test("a subscription with concurrency shows how many calls run at once", { timeout: 60_000 }, () => {
+  const r = ether("info", join(projectRoot, "test/runtime/fixtures/concurrent.yaml"));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {4}@sub numbers -> work \(4 at once\); @pub work -> done$/m);
+});
+
 test("a typed topic shows the table class it carries", { timeout: 60_000 }, () => {
   const r = ether("info", join(projectRoot, "examples/typed_imu/imu.yaml"));
   assert.equal(r.status, 0, r.stderr);
