@@ -23,8 +23,8 @@ import { HandlerFailure, checkHealth, cleanupInstances, initializeInstance } fro
 
 export { HandlerFailure, type HandlerWatch } from "./instance-hooks.js";
 export type { HostCounts, HostedInstance, HostIO, LogPlace, TopicTable } from "./host-io.js";
-import type { FrameView, Subscriber, WaitStrategy } from "../transport/index.js";
-import { FrameView as View, createWaitStrategy } from "../transport/index.js";
+import type { Subscriber, WaitStrategy } from "../transport/index.js";
+import { FrameView, createWaitStrategy } from "../transport/index.js";
 import type { HostCounts, HostedInstance, HostIO } from "./host-io.js";
 import { type InstanceContext, bindInstance, unbindInstance } from "./context.js";
 import { componentMeta } from "./metadata.js";
@@ -366,7 +366,7 @@ export class Host {
   #startCalls(s: Subscription, shouldStop: () => boolean): number {
     let taken = 0;
     while (s.inFlight < s.concurrency && taken < DRAIN_BATCH && !this.#failedInBatch && !shouldStop()) {
-      const view = s.views.pop() ?? new View();
+      const view = s.views.pop() ?? new FrameView();
       const ticket = s.sub.holdNext(view);
       if (ticket < 0) {
         s.views.push(view);
