@@ -17,7 +17,6 @@ import { heavyBarrier, mayStorePlainly } from "./fence.js";
 import { LIVENESS_CHECK_MS, isOwnerAlive } from "./liveness.js";
 import {
   EXCLUSIVE_INDEX,
-  EXCLUSIVE_REVOKING,
   FENCE_FULL,
   HEAD_INDEX,
   PUB_CLAIM_END_OFFSET,
@@ -29,6 +28,8 @@ import {
   SLOT_ACTIVE,
   SLOT_FREE,
   TAIL_INDEX,
+  exclusiveRevoking,
+  revokingSlots,
 } from "./ring-layout.js";
 import type { TopicSegment } from "./topic-segment.js";
 
@@ -51,7 +52,7 @@ function othersFree(seg: TopicSegment, slot: number): boolean {
  * Returns whether it claims alone.
  */
 export function joinPublishers(seg: TopicSegment, slot: number): boolean {
-  revokeExclusive(seg);
+  revokeExclusive(seg, slot);
   if (!mayStorePlainly(seg.fence)) return false;
   const head = Atomics.load(seg.i32, HEAD_INDEX);
   seg.i32[slotWord(seg, slot, PUB_CLAIM_START_OFFSET)] = head; // an intent covering nothing in flight
@@ -79,34 +80,60 @@ export function leaveExclusive(seg: TopicSegment, slot: number): void {
 }
 
 /**
- * Ends another publisher's exclusivity before this one claims anything: afterwards every claim is
- * made by CAS. Spins for the lone publisher's last plain store (see awaitLoneStores); throws
- * ERR_ETHER_JOIN_TIMEOUT if that takes the topic's block timeout (it cannot while that publisher lives).
+ * Ends another publisher's exclusivity before the one in `slot` claims anything: afterwards every
+ * claim is made by CAS. Spins for the lone publisher's last plain store (see awaitLoneStores); throws
+ * ERR_ETHER_JOIN_TIMEOUT if that takes the topic's block timeout (it cannot while that publisher
+ * lives). Finds another joiner revoking: waits for it, or, if that joiner is gone (killed while it
+ * revoked), finishes the revocation in its place.
  */
-function revokeExclusive(seg: TopicSegment): void {
+function revokeExclusive(seg: TopicSegment, slot: number): void {
   if (seg.fence === FENCE_FULL) return;
   const i32 = seg.i32;
   const timeoutMs = Math.max(1000, seg.blockTimeoutMs);
   const deadline = performance.now() + timeoutMs;
+  let livenessAt = performance.now() + LIVENESS_CHECK_MS;
   for (let round = 1; ; round++) {
-    const lone = Atomics.load(i32, EXCLUSIVE_INDEX);
-    if (lone === 0) return;
-    if (lone !== EXCLUSIVE_REVOKING && Atomics.compareExchange(i32, EXCLUSIVE_INDEX, lone, EXCLUSIVE_REVOKING) === lone) {
-      try {
-        if (!heavyBarrier(seg.fence)) {
-          throw errors.publisherJoinTimeout(seg.name, 0, lone - 1, "this thread cannot issue the barrier (membarrier) the topic needs");
-        }
-        awaitLoneStores(seg, lone - 1, deadline, timeoutMs);
-      } finally {
-        Atomics.store(i32, EXCLUSIVE_INDEX, 0); // SYNC exclusive
-      }
-      return;
+    const value = Atomics.load(i32, EXCLUSIVE_INDEX);
+    if (value === 0) return;
+    if (value > 0) {
+      if (Atomics.compareExchange(i32, EXCLUSIVE_INDEX, value, exclusiveRevoking(slot, value - 1)) === value) return revokeFrom(seg, value - 1, deadline, timeoutMs);
+      continue;
     }
     // Another joiner is revoking: it stores 0 when done.
-    if ((round & 1023) === 0 && performance.now() > deadline) {
-      throw errors.publisherJoinTimeout(seg.name, timeoutMs, lone, "another joining publisher is still revoking the lone publisher's exclusivity");
+    if ((round & 1023) !== 0) continue;
+    const now = performance.now();
+    const { revoker, lone } = revokingSlots(value);
+    if (now >= livenessAt) {
+      livenessAt = now + LIVENESS_CHECK_MS;
+      if (revokerGone(seg, revoker, slot) && Atomics.compareExchange(i32, EXCLUSIVE_INDEX, value, exclusiveRevoking(slot, lone)) === value) {
+        return revokeFrom(seg, lone, deadline, timeoutMs);
+      }
+    }
+    if (now > deadline) {
+      throw errors.publisherJoinTimeout(seg.name, timeoutMs, lone, `another joining publisher (slot ${revoker}) is still revoking the lone publisher's exclusivity`);
     }
   }
+}
+
+/** This joiner holds EXCLUSIVE as revoking `lone`: the barrier, the lone publisher's last stores, then 0. */
+function revokeFrom(seg: TopicSegment, lone: number, deadline: number, timeoutMs: number): void {
+  try {
+    if (!heavyBarrier(seg.fence)) {
+      throw errors.publisherJoinTimeout(seg.name, 0, lone, "this thread cannot issue the barrier (membarrier) the topic needs");
+    }
+    awaitLoneStores(seg, lone, deadline, timeoutMs);
+  } finally {
+    Atomics.store(seg.i32, EXCLUSIVE_INDEX, 0); // SYNC exclusive
+  }
+}
+
+/** Whether the joiner in slot `revoker` is gone: its slot given back or taken again (by `mine`, say), or its owner dead. */
+function revokerGone(seg: TopicSegment, revoker: number, mine: number): boolean {
+  if (revoker === mine || revoker < 0 || revoker >= seg.maxPublishers) return true;
+  const i32 = seg.i32;
+  if (Atomics.load(i32, slotWord(seg, revoker, PUB_STATE_OFFSET)) !== SLOT_ACTIVE) return true;
+  const owner = i32[slotWord(seg, revoker, PUB_OWNER_OFFSET)]!;
+  return owner === DEAD_OWNER || !isOwnerAlive(owner);
 }
 
 /**

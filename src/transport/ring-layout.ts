@@ -23,7 +23,7 @@
 /** "ETHT" read as a little-endian u32. */
 export const TOPIC_MAGIC = 0x54485445;
 /** Layout version of topic segments; bump on any change to this file. */
-export const TOPIC_VERSION = 3;
+export const TOPIC_VERSION = 4;
 
 /** Bytes per cache-line pair: producer and consumer words are separated by at least this much. */
 export const LINE_PAIR = 128;
@@ -89,8 +89,8 @@ export const TOPIC_NEXT_SEQ_LO_OFFSET = TOPIC_HEAD_OFFSET + 4;
 export const TOPIC_NEXT_SEQ_HI_OFFSET = TOPIC_HEAD_OFFSET + 8;
 /**
  * i32: the publisher slot claiming alone, as slot + 1 (it moves HEAD and TAIL with plain stores); 0
- * when publishers claim by compare-and-swap; EXCLUSIVE_REVOKING while a joining publisher waits for
- * the lone one's claim in flight (see "Exclusive publisher" in RING_FORMAT.md).
+ * when publishers claim by compare-and-swap; negative (exclusiveRevoking()) while a joining publisher
+ * waits for the lone one's claim in flight (see "Exclusive publisher" in RING_FORMAT.md).
  */
 export const TOPIC_EXCLUSIVE_OFFSET = TOPIC_HEAD_OFFSET + 12;
 /** u32 position: end of the last committed record. Advanced in claim order by the committing publisher. */
@@ -125,8 +125,25 @@ export const NEXT_SEQ_LO_INDEX = TOPIC_NEXT_SEQ_LO_OFFSET >> 2;
 export const NEXT_SEQ_HI_INDEX = TOPIC_NEXT_SEQ_HI_OFFSET >> 2;
 /** Int32 index of EXCLUSIVE. */
 export const EXCLUSIVE_INDEX = TOPIC_EXCLUSIVE_OFFSET >> 2;
-/** EXCLUSIVE while a joining publisher takes the lone publisher's exclusivity away. */
-export const EXCLUSIVE_REVOKING = -1;
+/** Most publisher slots a topic may have: EXCLUSIVE_REVOKING_UNIT - 1 (EXCLUSIVE's revoking values name two slots). */
+export const MAX_PUBLISHER_SLOTS = 0x7fff;
+/** EXCLUSIVE's revoking values: -((revoker slot + 1) × this + lone slot + 1), see exclusiveRevoking(). */
+export const EXCLUSIVE_REVOKING_UNIT = 0x10000;
+
+/**
+ * EXCLUSIVE while the publisher in slot `revoker` takes the exclusivity of the lone publisher in slot
+ * `lone` away: a negative value naming both, so that if the revoker dies meanwhile another joiner can
+ * see it is gone and finish the revocation in its place.
+ */
+export function exclusiveRevoking(revoker: number, lone: number): number {
+  return -((revoker + 1) * EXCLUSIVE_REVOKING_UNIT + lone + 1);
+}
+
+/** The revoker and lone slots of a revoking EXCLUSIVE value (negative; see exclusiveRevoking()). */
+export function revokingSlots(value: number): { revoker: number; lone: number } {
+  const v = -value;
+  return { revoker: Math.floor(v / EXCLUSIVE_REVOKING_UNIT) - 1, lone: (v % EXCLUSIVE_REVOKING_UNIT) - 1 };
+}
 /** TOPIC_FENCE: every commit is a sequentially consistent store (any platform, no addon needed). */
 export const FENCE_FULL = 0;
 /** TOPIC_FENCE: a lone publisher commits with plain stores; parking readers fence this process's threads (threads transport). */

@@ -23,7 +23,7 @@ import { alignUp } from "./ring-layout.js";
 /** "ETHS" read as a little-endian u32. */
 export const SESSION_MAGIC = 0x53485445;
 /** Layout version of session segments; bump on any change to this file. */
-export const SESSION_VERSION = 3;
+export const SESSION_VERSION = 4;
 
 let at = 0;
 const word = (): number => {

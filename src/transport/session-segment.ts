@@ -8,6 +8,7 @@
  */
 import { errors } from "../errors.js";
 import { checkSegment, readName, writeName } from "./segment-check.js";
+import { MAX_PUBLISHER_SLOTS } from "./ring-layout.js";
 import {
   DOORBELL_LENGTH,
   DOORBELL_PARKED_OFFSET,
@@ -135,6 +136,9 @@ export class SessionSegment {
 
   /** Formats a fresh, zeroed segment (its length must be at least lengthFor(limits)) and returns a view of it. */
   static create(sab: SharedArrayBuffer, sessionId: string, limits: SessionLimits, ownerPid = 0): SessionSegment {
+    if (!(Number.isInteger(limits.maxPublishers) && limits.maxPublishers >= 1 && limits.maxPublishers <= MAX_PUBLISHER_SLOTS)) {
+      throw errors.invalidOption(`session ${sessionId}`, "max_publishers", `must be a whole number from 1 to ${MAX_PUBLISHER_SLOTS}, got ${limits.maxPublishers}`);
+    }
     const g = sessionGeometry(limits.maxTopics, limits.maxDoorbells, limits.maxInstances, limits.maxPublishers, limits.maxSubscribers);
     if (sab.byteLength < g.segmentLength) throw errors.segmentTooSmall("session segment", sab.byteLength, g.segmentLength);
     const i32 = new Int32Array(sab);

@@ -1,10 +1,12 @@
 // A topic's lone publisher claims and commits with plain stores (RING_FORMAT.md, "Exclusive
 // publisher"); a publisher that joins revokes that first. Nothing a reader sees may change: every
 // frame once, in claim order, consecutive sequence numbers, no torn frame, and no reader left parked.
+// A joiner killed while it revoked does not hold up the next one.
 import { after, afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Topic, type FrameView } from "../../src/transport/index.js";
-import { EXCLUSIVE_INDEX, FENCE_FULL } from "../../src/transport/ring-layout.js";
+import { EXCLUSIVE_INDEX, FENCE_FULL, exclusiveRevoking, revokingSlots } from "../../src/transport/ring-layout.js";
+import type { EtherError } from "../../src/errors.js";
 import type { SubscribeResult } from "./fixtures/roles.js";
 import { awaitReady, runRole, terminateRoles } from "../helpers/threads.js";
 import { TRANSPORTS, closeSpaces, spaceFor } from "../helpers/transports.js";
@@ -62,6 +64,34 @@ for (const { transport, host } of TRANSPORTS) {
       const { bytes, seqs } = drain(sub);
       assert.deepEqual(bytes, [7, 8], "the lone publisher's commit publishes the joiner's ready claim too");
       assert.equal(seqs[1], seqs[0]! + 1);
+    });
+
+    test("a joiner killed while it revoked does not hold up the next: once its slot is given back, the next one finishes the revocation", () => {
+      const topic = Topic.attach(spaceFor(transport).createTopic("t", { capacity: 4096, maxFrame: 100, blockTimeoutMs: 60_000 }));
+      if (topic.segment.fence === FENCE_FULL) return; // no lone publisher on fenced topics
+      const sub = topic.subscriber({ wait: "spin" });
+      const lone = topic.publisher(); // slot 0, alone
+      lone.publish(new Uint8Array([1]));
+      const exclusive = (): number => Atomics.load(topic.segment.i32, EXCLUSIVE_INDEX);
+      // What a joiner in slot 1 leaves when it is killed after taking EXCLUSIVE away from slot 0, and
+      // before it stored 0; its host's slots were then given back (slot 1 is free).
+      Atomics.store(topic.segment.i32, EXCLUSIVE_INDEX, exclusiveRevoking(1, 0));
+      assert.deepEqual(revokingSlots(exclusive()), { revoker: 1, lone: 0 });
+      const next = topic.publisher(); // takes slot 1 again: before, it waited 60 s and threw ERR_ETHER_JOIN_TIMEOUT
+      assert.equal(exclusive(), 0, "revoked in the dead joiner's place");
+      next.publish(new Uint8Array([2]));
+      lone.publish(new Uint8Array([3]));
+      assert.deepEqual(drain(sub).bytes, [1, 2, 3]);
+    });
+
+    test("a joiner that finds a live revoker waits for it, and says which slot revokes when it cannot wait longer", () => {
+      const topic = Topic.attach(spaceFor(transport).createTopic("t", { capacity: 4096, maxFrame: 100, blockTimeoutMs: 0 }));
+      if (topic.segment.fence === FENCE_FULL) return;
+      topic.publisher(); // slot 0, alone
+      topic.publisher(); // slot 1 (revoked slot 0 on joining)
+      Atomics.store(topic.segment.i32, EXCLUSIVE_INDEX, exclusiveRevoking(1, 0)); // slot 1 revoking, alive
+      assert.throws(() => topic.publisher(), (e: EtherError) => e.code === "ERR_ETHER_JOIN_TIMEOUT" && /another joining publisher \(slot 1\) is still revoking/.test(e.message));
+      Atomics.store(topic.segment.i32, EXCLUSIVE_INDEX, 0);
     });
 
     test(`a publisher rejoining 200 times while the lone one publishes flat out, each in its own ${host}: nothing lost, torn or reordered`, { timeout: 180_000 }, async () => {
