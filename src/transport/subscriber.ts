@@ -218,6 +218,32 @@ export class Subscriber {
   }
 
   /**
+   * From `at`, skips the rest of a lap too short for a header and padding records; returns where the
+   * next frame starts, or the tail (#knownTail, loaded only on reaching the last one known) when no
+   * frame waits. A record that runs past the tail was written outside the protocol: ERR_ETHER_CORRUPT_RING.
+   */
+  #nextFrameAt(at: number): number {
+    const i32 = this.#i32;
+    const seg = this.#seg;
+    let tail = this.#knownTail;
+    if (at === tail) tail = this.#knownTail = loadAcquire(i32, TAIL_INDEX); // SYNC tail
+    while (at !== tail) {
+      const remaining = seg.capacity - (at & seg.mask);
+      if (remaining < HDR) {
+        at = (at + remaining) | 0;
+        continue;
+      }
+      const h = (seg.dataOffset + (at & seg.mask)) >> 2;
+      const length = i32[h]!;
+      const record = (HDR + length + 7) & ~7;
+      if (((tail - at - record) | 0) < 0 || length < 0) throw errors.corruptRing(this.topic, at, tail, length);
+      if ((i32[h + 1]! & FRAME_FLAG_PADDING) === 0) return at;
+      at = (at + record) | 0;
+    }
+    return at;
+  }
+
+  /**
    * Reads the next frame and keeps it: the view (and anything decoded from it in place) stays valid,
    * and publishers keep off it, until release(). For handlers that finish later (async ones).
    * Returns undefined when no frame is waiting. One frame at a time; do not poll() while holding.
@@ -237,27 +263,14 @@ export class Subscriber {
     }
     const i32 = this.#i32;
     const seg = this.#seg;
-    let cursor = this.#cursor;
-    let tail = this.#knownTail;
-    if (cursor === tail) tail = this.#knownTail = loadAcquire(i32, TAIL_INDEX); // SYNC tail
-    while (cursor !== tail) {
-      const remaining = seg.capacity - (cursor & seg.mask);
-      if (remaining < HDR) {
-        cursor = (cursor + remaining) | 0;
-        continue;
-      }
+    const cursor = this.#nextFrameAt(this.#cursor);
+    if (cursor !== this.#knownTail) {
       const h = (seg.dataOffset + (cursor & seg.mask)) >> 2;
       const length = i32[h]!;
-      const record = (HDR + length + 7) & ~7;
-      if (((tail - cursor - record) | 0) < 0 || length < 0) throw errors.corruptRing(this.topic, cursor, tail, length);
-      if ((i32[h + 1]! & FRAME_FLAG_PADDING) !== 0) {
-        cursor = (cursor + record) | 0;
-        continue;
-      }
       this.#cursor = cursor; // padding before it is consumed; the frame itself is not
       const view = this.#view;
       this.#present(view, seg.u8, i32, h, length);
-      this.#heldEnd = (cursor + record) | 0;
+      this.#heldEnd = (cursor + ((HDR + length + 7) & ~7)) | 0;
       this.#heldLength = length;
       return view;
     }
@@ -282,25 +295,12 @@ export class Subscriber {
     const i32 = this.#i32;
     const seg = this.#seg;
     const held = this.#ticketEnds.length;
-    let at = held === 0 ? this.#cursor : this.#aheadAt;
-    let tail = this.#knownTail;
-    if (at === tail) tail = this.#knownTail = loadAcquire(i32, TAIL_INDEX); // SYNC tail
-    while (at !== tail) {
-      const remaining = seg.capacity - (at & seg.mask);
-      if (remaining < HDR) {
-        at = (at + remaining) | 0;
-        continue;
-      }
+    const at = this.#nextFrameAt(held === 0 ? this.#cursor : this.#aheadAt);
+    if (at !== this.#knownTail) {
       const h = (seg.dataOffset + (at & seg.mask)) >> 2;
       const length = i32[h]!;
-      const record = (HDR + length + 7) & ~7;
-      if (((tail - at - record) | 0) < 0 || length < 0) throw errors.corruptRing(this.topic, at, tail, length);
-      if ((i32[h + 1]! & FRAME_FLAG_PADDING) !== 0) {
-        at = (at + record) | 0;
-        continue;
-      }
       this.#present(view, seg.u8, i32, h, length);
-      this.#aheadAt = (at + record) | 0;
+      this.#aheadAt = (at + ((HDR + length + 7) & ~7)) | 0;
       this.#ticketEnds.push(this.#aheadAt); // padding before it goes back with it
       this.#ticketLengths.push(length);
       this.#ticketDone.push(false);
